@@ -1,0 +1,443 @@
+"""Incidents at scale: seed N incidents (about 3 journal entries each), then measure, with
+concurrent clients against gunicorn on loopback, creating incidents through the API, page 1 of
+the "My groups" queue, and a text search — each beside its floor measured in the same run.
+
+The floor of a request is the raw SQL it needs plus one request to a trivial view of the same
+server (see docs/architecture.md, "Performance"). The raw SQL is recorded from the real request
+(Django's execute_wrapper, in this process) and replayed through psycopg (PostgreSQL) or sqlite3
+(SQLite) on the same database, so the comparison is statement for statement.
+
+    python benchmarks/incident_scale.py --incidents 100000                       # SQLite
+    python benchmarks/incident_scale.py --incidents 1000000 \\
+        --database postgresql://postgres@127.0.0.1:5432/steward_bench               # PostgreSQL
+
+The database is created afresh (the PostgreSQL database is dropped first): never point it at
+data you want to keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = [
+    "printer",
+    "vpn",
+    "outlook",
+    "laptop",
+    "password",
+    "network",
+    "database",
+    "backup",
+    "payment",
+    "mortgage",
+    "server",
+    "disk",
+    "memory",
+    "latency",
+    "timeout",
+    "certificate",
+    "firewall",
+    "login",
+    "account",
+    "mailbox",
+    "portal",
+    "report",
+    "invoice",
+    "batch",
+    "transfer",
+]
+RARE = "quasar"  # in about 1 of 2,000 titles: a selective search
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--incidents", type=int, default=100_000)
+    p.add_argument("--database", default="", help="PostgreSQL URL (default: SQLite in a temp dir)")
+    p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--requests", type=int, default=400, help="requests per workload")
+    p.add_argument("--web-workers", type=int, default=2)
+    p.add_argument("--keep", action="store_true", help="reuse an already seeded database")
+    return p.parse_args()
+
+
+def setup_environment(args) -> tuple[str, Path]:
+    data = Path(tempfile.mkdtemp(prefix="steward-bench-"))
+    url = args.database or f"sqlite:///{data / 'bench.sqlite3'}"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "steward.settings",
+            "DATABASE_URL": url,
+            "STEWARD_DATA_DIR": str(data),
+            "STEWARD_SECRET_KEY": "benchmark-only-secret-key",
+            "STEWARD_DEBUG": "false",
+            "STEWARD_ALLOWED_HOSTS": "127.0.0.1,testserver",
+            "STEWARD_LOG_LEVEL": "WARNING",
+        }
+    )
+    if url.startswith("postgres") and not args.keep:
+        import psycopg
+
+        parsed = urlparse(url)
+        admin = url.replace(parsed.path, "/postgres")
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path[1:]}"')
+            conn.execute(f'CREATE DATABASE "{parsed.path[1:]}"')
+    return url, data
+
+
+def seed(n: int) -> None:
+    from django.core.management import call_command
+
+    from steward.core import journal
+    from steward.incidents import operations as incident_ops
+    from steward.incidents.models import Incident
+    from steward.people import operations as people_ops
+    from steward.people.models import SupportGroup, User
+    from steward.services import operations as service_ops
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    if Incident.objects.exists():
+        return
+    rng = random.Random(2014)
+    started = time.perf_counter()
+    orgs = people_ops.bulk_create_organizations(
+        None, [{"name": f"Org {i}", "code": f"org{i}"} for i in range(10)]
+    )
+    agents = people_ops.bulk_create_users(
+        None,
+        [{"username": f"agent{i}", "first_name": "Agent", "last_name": str(i)} for i in range(400)],
+    )
+    callers = people_ops.bulk_create_users(
+        None,
+        [{"username": f"caller{i}", "organization": orgs[i % 10]} for i in range(2000)],
+        roles=["requester"],
+    )
+    groups = people_ops.bulk_create_groups(
+        None,
+        [{"name": f"Group {i}", "manager": agents[i]} for i in range(20)],
+        {f"Group {i}": agents[i * 20 : (i + 1) * 20] for i in range(20)},
+    )
+    if not SupportGroup.objects.filter(name="Service Desk").exists():
+        people_ops.create_group(None, name="Service Desk", members=agents[:20])
+    services = service_ops.bulk_create_services(
+        None, [{"name": f"Service {i}", "owner": agents[i]} for i in range(100)], {}
+    )
+    batch = 20_000
+    for start in range(0, n, batch):
+        rows = []
+        for _ in range(start, min(n, start + batch)):
+            words = rng.sample(WORDS, 4)
+            if rng.random() < 0.0005:
+                words[0] = RARE
+            rows.append(
+                {
+                    "title": " ".join(words).capitalize(),
+                    "description": " ".join(rng.choices(WORDS, k=12)),
+                    "caller": rng.choice(callers),
+                    "owning_group": rng.choice(groups),
+                    "service": rng.choice(services),
+                    "impact": rng.randint(1, 3),
+                    "urgency": rng.randint(1, 3),
+                    "status": rng.choice(["new", "in_progress", "in_progress"]),
+                }
+            )
+        created = incident_ops.bulk_open_incidents(None, rows)
+        journal.record_many(None, created, "assigned", comment="bulk load")
+        journal.record_many(None, created, "commented", comment="bulk load")
+        print(
+            f"  seeded {start + len(created):>9,} incidents "
+            f"({time.perf_counter() - started:6.1f} s)",
+            flush=True,
+        )
+    print(f"  users: {User.objects.count():,}; groups: {len(groups) + 1}", flush=True)
+
+
+# --- recording the SQL of a request, and replaying it raw ---------------------------------------
+
+
+class Recorder:
+    def __init__(self):
+        self.calls: list[tuple[str, object, bool]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.calls.append((sql, params, many))
+        return execute(sql, params, many, context)
+
+
+def record(do) -> list:
+    from django.db import connection
+
+    recorder = Recorder()
+    with connection.execute_wrapper(recorder):
+        do()
+    return recorder.calls
+
+
+class RawReplayer:
+    """Runs recorded statements on a plain driver connection (no ORM, no Django)."""
+
+    def __init__(self, url: str):
+        self.sqlite = url.startswith("sqlite")
+        if self.sqlite:
+            self.conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        else:
+            import psycopg
+
+            self.conn = psycopg.connect(url)
+
+    def run(self, calls, rollback: bool) -> float:
+        started = time.perf_counter()
+        cur = self.conn.cursor()
+        if self.sqlite:
+            cur.execute("BEGIN")
+        for sql, params, many in calls:
+            if sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+                continue  # the replay runs its own transaction
+            if self.sqlite:
+                sql = re.sub(r"(?<!%)%s", "?", sql).replace("%%", "%")
+            if many:
+                cur.executemany(sql, params)
+            else:
+                cur.execute(sql, params or ())
+            if cur.description:
+                cur.fetchall()
+        if rollback:
+            self.conn.rollback() if not self.sqlite else cur.execute("ROLLBACK")
+        else:
+            self.conn.commit() if not self.sqlite else cur.execute("COMMIT")
+        return time.perf_counter() - started
+
+
+# --- the server and the clients ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "steward.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy())
+    for _ in range(100):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            c.request("GET", "/healthz/live")
+            if c.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def load(port: int, clients: int, total: int, make_request) -> dict:
+    """``total`` requests from ``clients`` threads with keep-alive; latencies and throughput."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            method, path, body, headers = make_request(i)
+            t0 = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - t0)
+            if response.status >= 400:
+                with lock:
+                    errors.append(f"{method} {path}: {response.status}")
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
+    return {"rps": len(latencies) / elapsed, **quantiles(latencies)}
+
+
+def quantiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "p50": statistics.median(ordered) * 1000,
+        "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000,
+    }
+
+
+def replay_many(replayer: RawReplayer, calls, n: int, rollback: bool) -> dict:
+    return quantiles([replayer.run(calls, rollback) for _ in range(n)])
+
+
+def main() -> None:
+    args = parse_args()
+    url, _ = setup_environment(args)
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.test import Client
+
+    from steward.people import operations as people_ops
+    from steward.people.models import SupportGroup, User
+
+    engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(
+        f"Steward incident benchmark: {args.incidents:,} incidents on {engine}, "
+        f"{args.clients} clients, {args.requests} requests per workload"
+    )
+    t0 = time.perf_counter()
+    seed(args.incidents)
+    print(f"seeding: {time.perf_counter() - t0:.1f} s")
+
+    agent = User.objects.get(username="agent25")  # a member of Group 1
+    admin = people_ops.create_user(
+        None, username=f"bench{int(time.time())}", roles=["admin", "agent"]
+    )
+    _, token = people_ops.create_api_token(admin, admin, name="bench", scope="write")
+    client = Client()
+    client.force_login(agent)
+    session = client.cookies["sessionid"].value
+    caller = User.objects.filter(username__startswith="caller").first()
+    group = SupportGroup.objects.get(name="Group 3")
+    auth = {"Authorization": f"Bearer {token}"}
+    body = json.dumps(
+        {
+            "title": "Benchmark: printer offline",
+            "description": "created by load",
+            "caller": caller.pk,
+            "impact": 2,
+            "urgency": 2,
+            "owning_group": group.pk,
+        }
+    )
+    queue_path = "/incidents/?queue=my_groups"
+    search_path = f"/api/v1/incidents?q={RARE}&limit=50"
+
+    # the SQL each request runs, recorded from the real code path
+    client.get(queue_path)  # warm up
+    queue_sql = record(lambda: client.get(queue_path))
+    api = Client(headers=auth)
+    search_sql = record(lambda: api.get(search_path))
+
+    def create_once():
+        with transaction.atomic():
+            response = api.post("/api/v1/incidents", body, content_type="application/json")
+            assert response.status_code == 201, response.content
+            transaction.set_rollback(True)
+
+    create_sql = record(create_once)
+    print(
+        f"statements per request: create {len(create_sql)}, queue page {len(queue_sql)}, "
+        f"search {len(search_sql)}"
+    )
+
+    # raw SQL first: the recorded create was rolled back, so its number is still free
+    replayer = RawReplayer(url)
+    raw = {
+        "create (API)": replay_many(replayer, create_sql, 100, rollback=True),
+        "My groups queue, page 1": replay_many(replayer, queue_sql, 100, rollback=True),
+        f"search '{RARE}' (API)": replay_many(replayer, search_sql, 100, rollback=True),
+    }
+    server, port = start_server(args.web_workers)
+    try:
+        cookie = {"Cookie": f"sessionid={session}"}
+        results = {
+            "create (API)": load(
+                port,
+                args.clients,
+                args.requests,
+                lambda i: (
+                    "POST",
+                    "/api/v1/incidents",
+                    body,
+                    {**auth, "Content-Type": "application/json"},
+                ),
+            ),
+            "My groups queue, page 1": load(
+                port, args.clients, args.requests, lambda i: ("GET", queue_path, None, cookie)
+            ),
+            f"search '{RARE}' (API)": load(
+                port, args.clients, args.requests, lambda i: ("GET", search_path, None, auth)
+            ),
+        }
+        trivial = load(
+            port, args.clients, args.requests, lambda i: ("GET", "/healthz/live", None, {})
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print()
+    print(
+        f"trivial view (HTTP + Django, no database): p50 {trivial['p50']:.1f} ms, "
+        f"p95 {trivial['p95']:.1f} ms, {trivial['rps']:.0f} req/s"
+    )
+    header = (
+        f"{'workload':<26} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} | {'raw SQL p50':>11} "
+        f"{'p95':>7} | {'floor p50':>9} {'p95':>7} | {'p95/floor':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, r in results.items():
+        floor50 = raw[name]["p50"] + trivial["p50"]
+        floor95 = raw[name]["p95"] + trivial["p95"]
+        print(
+            f"{name:<26} {r['rps']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} | "
+            f"{raw[name]['p50']:>11.1f} {raw[name]['p95']:>7.1f} | {floor50:>9.1f} "
+            f"{floor95:>7.1f} | {r['p95'] / floor95:>8.1f}x"
+        )
+    print("\nTarget: the queue page and search within 3x of their floor (p95/floor <= 3).")
+
+
+if __name__ == "__main__":
+    main()

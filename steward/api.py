@@ -1,0 +1,47 @@
+"""The HTTP API: one NinjaAPI under /api/v1 that mounts each practice's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from steward.core.api_support import error_response, install_error_handlers
+from steward.incidents.api import router as incidents_router
+from steward.notifications.api import router as notifications_router
+from steward.ownership.api import router as ownership_router
+from steward.people.api import router as people_router
+from steward.people.auth import AUTH
+from steward.services.api import router as services_router
+from steward.services.cmdb_api import router as cmdb_router
+from steward.slm.api import router as slm_router
+from steward.slm.ola_api import router as ola_router
+from steward.slm.sla_api import reports_router as sla_reports_router
+from steward.slm.sla_api import router as sla_router
+
+api = NinjaAPI(
+    title="Steward API",
+    version="1",
+    description=(
+        "Steward's HTTP API. Authenticate with a browser session (writes need the CSRF token) "
+        "or a personal API token: `Authorization: Bearer <token>`. Every error has the shape "
+        '`{"error": {"code", "message", "fields": {field: [problems]}}}`.'
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("", people_router)
+api.add_router("/services", services_router)
+api.add_router("", cmdb_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/calendars", slm_router)
+api.add_router("/sla-definitions", sla_router)
+api.add_router("/sla-reports", sla_reports_router)
+api.add_router("/olas", ola_router)
+api.add_router("", ownership_router)
+api.add_router("", incidents_router)
+
+
+def api_not_found(request, rest: str):
+    return error_response(404, f"No API endpoint at /api/v1/{rest}.")

@@ -1,0 +1,193 @@
+"""What every app's API shares: strict input schemas, pagination, the error shape.
+
+Every error leaves the API as::
+
+    {"error": {"code": "...", "message": "...", "fields": {"field": ["problem", ...]}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja import Field, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ConfigDict, create_model
+
+from steward.core.errors import DomainError, ValidationError
+
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "throttled",
+}
+
+
+class StrictSchema(Schema):
+    """Input schema that rejects fields it does not know (no silent mass assignment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    """The one error shape of the API."""
+
+    error: ErrorBody
+
+
+class PageParams(StrictSchema):
+    limit: int = Field(
+        settings.API_PAGE_SIZE,
+        ge=1,
+        le=settings.API_MAX_PAGE_SIZE,
+        description=f"Rows per page (at most {settings.API_MAX_PAGE_SIZE})",
+    )
+    offset: int = Field(0, ge=0, description="Rows to skip")
+
+
+_pages: dict[type, type] = {}
+
+
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The response schema of a list endpoint: ``{count, limit, offset, items: [item]}``."""
+    if item not in _pages:
+        _pages[item] = create_model(
+            f"{item.__name__.removesuffix('Out')}Page",
+            __base__=Schema,
+            count=(int, ...),
+            limit=(int, ...),
+            offset=(int, ...),
+            items=(list[item], ...),
+        )
+    return _pages[item]
+
+
+def paginate(queryset, page: PageParams, serialize=None) -> dict[str, Any]:
+    """One page of ``queryset`` (already filtered and ordered in SQL) plus the total count."""
+    count = queryset.count()
+    rows = list(queryset[page.offset : page.offset + page.limit])
+    items = [serialize(r) for r in rows] if serialize else rows
+    return {"count": count, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+def error_response(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    body = {
+        "error": {
+            "code": code or _CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+    }
+    return JsonResponse(body, status=status)
+
+
+_PYDANTIC_SECTIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field_name(loc: tuple | list) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _PYDANTIC_SECTIONS:
+        parts = parts[1:]
+        # Ninja wraps a body schema in the parameter's name ("payload", "page", "filters" ...).
+        if len(parts) > 1 and parts[0] in {"payload", "page", "filters", "data"}:
+            parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _problem(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required"
+    return str(err.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def install_error_handlers(api) -> None:
+    """Route every failure the API can meet into the one error shape."""
+
+    @api.exception_handler(NinjaValidationError)
+    def _validation(request: HttpRequest, exc: NinjaValidationError):
+        fields: dict[str, list[str]] = {}
+        for err in exc.errors:
+            fields.setdefault(_field_name(err.get("loc", ())), []).append(_problem(err))
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
+        return error_response(422, f"Invalid input — {summary}", fields)
+
+    @api.exception_handler(DomainError)
+    def _domain(request: HttpRequest, exc: DomainError):
+        return JsonResponse(exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(AuthenticationError)
+    def _auth(request: HttpRequest, exc: AuthenticationError):
+        return error_response(
+            401, "Authentication required: sign in, or send 'Authorization: Bearer <token>'."
+        )
+
+    @api.exception_handler(HttpError)
+    def _http(request: HttpRequest, exc: HttpError):
+        return error_response(exc.status_code, str(exc))
+
+    @api.exception_handler(Http404)
+    def _404(request: HttpRequest, exc: Http404):
+        return error_response(404, "Not found.")
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            413,
+            f"Request body is larger than the limit of {limit} bytes.",
+            {"body": [f"larger than {limit} bytes"]},
+        )
+
+    @api.exception_handler(TooManyFieldsSent)
+    def _too_many(request: HttpRequest, exc: TooManyFieldsSent):
+        return error_response(413, "Too many fields in the request.", {"body": ["too many fields"]})
+
+
+#: Responses every endpoint may give, for the OpenAPI document.
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
+
+
+def visible_ref(queryset, actor, field: str, pk: int | None, label: str):
+    """The row ``pk`` of ``queryset`` that ``actor`` may see, for an input field; a missing or
+    invisible one is a 422 naming the field. ``None`` stays ``None``."""
+    if pk is None:
+        return None
+    row = queryset.for_user(actor, "view").filter(pk=pk).first()
+    if row is None:
+        raise ValidationError.field(field, f"{label} {pk} does not exist")
+    return row
+
+
+def visible_refs(queryset, actor, field: str, pks: list[int], label_plural: str) -> list:
+    """Like :func:`visible_ref` for a list of ids: the rows in the order given, duplicates once."""
+    found = {r.pk: r for r in queryset.for_user(actor, "view").filter(pk__in=pks)}
+    missing = [pk for pk in pks if pk not in found]
+    if missing:
+        raise ValidationError.field(field, f"{label_plural} {missing} do not exist")
+    return [found[pk] for pk in dict.fromkeys(pks)]

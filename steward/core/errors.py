@@ -1,0 +1,80 @@
+"""Domain errors. Operations raise these; the API and UI turn them into responses.
+
+Every error carries a machine code, a sentence for people and, where it is about input, the
+fields with their problems: the one JSON shape of the API is built from exactly these parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: Mapping[str, Iterable[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = {k: list(v) for k, v in (fields or {}).items()}
+
+    def as_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class ValidationError(DomainError):
+    status = 422
+    code = "invalid"
+
+    @classmethod
+    def field(cls, name: str, problem: str) -> ValidationError:
+        return cls(f"{name}: {problem}", {name: [problem]})
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+    def __init__(self, expected: int, current: int):
+        super().__init__(
+            f"The record was changed by someone else: you sent version {expected}, "
+            f"it is now at version {current}. Reload it and apply your change again.",
+            {"version": [f"stale: current version is {current}"]},
+        )
+        self.current = current
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+    def __init__(self, current: str, target: str, allowed: Iterable[str], field: str = "to"):
+        allowed = sorted(allowed)
+        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        super().__init__(
+            f"Cannot go from {current!r} to {target!r}. Allowed from {current!r}: {allowed_text}.",
+            {field: [f"not allowed from {current!r}; allowed: {allowed_text}"]},
+        )
+        self.current = current
+        self.allowed = allowed
+
+
+class JournalImmutableError(DomainError):
+    status = 405
+    code = "journal_immutable"
+
+    def __init__(self):
+        super().__init__("Journal entries are append-only: they cannot be changed or deleted.")

@@ -1,0 +1,83 @@
+"""Writing to the journal. Operations call :func:`record` once per change they make."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from steward.core.models import JournalEntry
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly picture of a field value (model instances become their id and name)."""
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "name": str(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset | tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of ``fields`` on ``obj``, as the journal stores them."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for the fields whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    actor,
+    obj: models.Model,
+    action: str,
+    changes: Mapping[str, list[Any]] | None = None,
+    comment: str = "",
+) -> JournalEntry:
+    """Append one journal entry about ``obj``."""
+    return JournalEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        record_type=obj._meta.label_lower,
+        record_id=str(obj.pk),
+        record_label=str(obj)[:200],
+        action=action,
+        changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (changes or {}).items()},
+        comment=comment,
+    )
+
+
+def record_many(actor, objs: Iterable[models.Model], action: str, comment: str = "") -> int:
+    """Append one entry per object in one INSERT (bulk seeding and imports)."""
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    entries = [
+        JournalEntry(
+            actor_id=actor_id,
+            record_type=o._meta.label_lower,
+            record_id=str(o.pk),
+            record_label=str(o)[:200],
+            action=action,
+            comment=comment,
+        )
+        for o in objs
+    ]
+    JournalEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def history(obj: models.Model):
+    """The journal of one record, oldest first."""
+    return JournalEntry.objects.for_record(obj).select_related("actor").order_by("id")

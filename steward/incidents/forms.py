@@ -1,0 +1,113 @@
+"""Forms of the incident pages: queue filters, raising an incident, and the quick actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from steward.incidents.choices import HoldReason, Level, Priority, ResolutionCode, Status
+
+#: The agent queues and what each shows.
+QUEUES = {
+    "my_groups": _("My groups"),
+    "mine": _("My work"),
+    "pending": _("Handovers to my groups"),
+    "unassigned": _("Unassigned"),
+    "major": _("Major incidents"),
+    "all": _("All incidents"),
+}
+
+
+class IncidentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open and on hold")), ("any", _("Any")), *Status.choices],
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any")), *Priority.choices],
+    )
+
+
+class IncidentCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=20_000, widget=forms.Textarea
+    )
+    service = forms.ModelChoiceField(
+        label=_("Affected service"), required=False, queryset=None, empty_label=_("Not sure")
+    )
+    impact = forms.TypedChoiceField(
+        label=_("Impact"), coerce=int, choices=Level.choices, initial=Level.MEDIUM
+    )
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency"), coerce=int, choices=Level.choices, initial=Level.MEDIUM
+    )
+    caller = forms.ModelChoiceField(
+        label=_("Caller"), required=False, queryset=None, help_text=_("Default: yourself")
+    )
+    owning_group = forms.ModelChoiceField(
+        label=_("Owning group"),
+        required=False,
+        queryset=None,
+        empty_label=_("Route automatically"),
+    )
+
+    def __init__(self, *args, services, callers=None, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        if callers is None:
+            del self.fields["caller"]
+            del self.fields["owning_group"]
+        else:
+            self.fields["caller"].queryset = callers
+            self.fields["caller"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
+            self.fields["owning_group"].queryset = groups
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=[("internal", _("Work note (internal)")), ("public", _("Reply to the caller"))],
+    )
+    time_spent = forms.IntegerField(
+        label=_("Minutes spent"), min_value=0, initial=0, required=False
+    )
+
+
+class HandoverForm(forms.Form):
+    to_group = forms.ModelChoiceField(label=_("To group"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    note = forms.CharField(
+        label=_("What was already tried"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_group"].queryset = groups
+
+
+class ResolveForm(forms.Form):
+    resolution_code = forms.ChoiceField(label=_("Resolution code"), choices=ResolutionCode.choices)
+    resolution_notes = forms.CharField(
+        label=_("Resolution notes"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class HoldForm(forms.Form):
+    hold_reason = forms.ChoiceField(label=_("Hold reason"), choices=HoldReason.choices)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is rejected"), max_length=200)

@@ -1,0 +1,23 @@
+"""Background jobs of the incidents app (Huey). Both are idempotent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from steward.incidents import operations as ops
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def close_resolved_incidents() -> int:
+    """Close incidents resolved more than STEWARD_INCIDENT_AUTO_CLOSE_DAYS days ago."""
+    return ops.close_resolved(timezone.now() - timedelta(days=ops.auto_close_days()))
+
+
+@db_periodic_task(crontab(minute="*"))
+def notify_overdue_handovers() -> int:
+    """Tell receiving groups' managers, once, about handovers past their acceptance target."""
+    return ops.notify_overdue_handovers()

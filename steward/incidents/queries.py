@@ -1,0 +1,221 @@
+"""Read-side helpers: incident lists for the API and pages, and handover measures.
+
+Handover measures are read from the handover rows (each row is a journaled request with its
+decision): handover count, time to accept, rejections, and ping-pong — an incident coming back
+to a group that handed it away, or moved more than ``PING_PONG_HANDOVERS`` times.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+)
+from django.db.models.expressions import RawSQL
+
+from steward.core.models import JournalEntry
+from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
+from steward.incidents.models import Handover, Incident
+from steward.people.models import SupportGroup
+
+#: More accepted handovers than this is ping-pong whatever the groups.
+PING_PONG_HANDOVERS = 3
+
+
+def incidents_for(user):
+    """Incidents ``user`` may see, with everything a list row shows in a constant number of
+    queries (one for the rows, one for their handovers)."""
+    return (
+        Incident.objects.for_user(user, "view")
+        .select_related(
+            "caller",
+            "service",
+            "affected_ci",
+            "owning_group",
+            "assignee",
+            "category",
+            "subcategory",
+            "parent",
+            "major",
+        )
+        .prefetch_related(
+            Prefetch(
+                "handovers",
+                queryset=Handover.objects.select_related("from_group", "to_group").order_by("id"),
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HandoverMeasures:
+    count: int
+    rejections: int
+    pending: bool
+    seconds_to_accept: list[float]
+    ping_pong: bool
+
+    @property
+    def mean_seconds_to_accept(self) -> float | None:
+        s = self.seconds_to_accept
+        return round(sum(s) / len(s), 1) if s else None
+
+
+def measures(handovers) -> HandoverMeasures:
+    """Measures of one incident from its handover rows (oldest first)."""
+    rows = sorted(handovers, key=lambda h: h.pk)
+    accepted = [h for h in rows if h.status == HandoverStatus.ACCEPTED]
+    handed_away: set[int] = set()
+    returned = False
+    for h in sorted(accepted, key=lambda h: (h.decided_at, h.pk)):
+        if h.to_group_id in handed_away:
+            returned = True
+        handed_away.add(h.from_group_id)
+    return HandoverMeasures(
+        count=len(accepted),
+        rejections=sum(1 for h in rows if h.status == HandoverStatus.REJECTED),
+        pending=any(h.status == HandoverStatus.PENDING for h in rows),
+        seconds_to_accept=[(h.decided_at - h.created_at).total_seconds() for h in accepted],
+        ping_pong=returned or len(accepted) > PING_PONG_HANDOVERS,
+    )
+
+
+def incident_measures(incident: Incident) -> HandoverMeasures:
+    return measures(incident.handovers.all())
+
+
+def pending_handover(incident: Incident) -> Handover | None:
+    return next((h for h in incident.handovers.all() if h.status == HandoverStatus.PENDING), None)
+
+
+def group_figures(group_ids=None) -> list[dict]:
+    """Per group: handovers received (accepted / rejected / pending), mean time to accept,
+    handovers sent, and incidents that ping-ponged back into the group. Four queries."""
+    groups = SupportGroup.objects.order_by("name")
+    if group_ids is not None:
+        groups = groups.filter(pk__in=list(group_ids))
+    groups = list(groups.values("pk", "name"))
+    ids = [g["pk"] for g in groups]
+    wait = ExpressionWrapper(F("decided_at") - F("created_at"), output_field=DurationField())
+    received = {
+        r["to_group"]: r
+        for r in Handover.objects.filter(to_group__in=ids)
+        .values("to_group")
+        .annotate(
+            total=Count("pk"),
+            accepted=Count("pk", filter=Q(status=HandoverStatus.ACCEPTED)),
+            rejected=Count("pk", filter=Q(status=HandoverStatus.REJECTED)),
+            pending=Count("pk", filter=Q(status=HandoverStatus.PENDING)),
+            wait=Avg(wait, filter=Q(status=HandoverStatus.ACCEPTED)),
+        )
+    }
+    sent = dict(
+        Handover.objects.filter(from_group__in=ids)
+        .values("from_group")
+        .annotate(n=Count("pk"))
+        .values_list("from_group", "n")
+    )
+    earlier_away = Handover.objects.filter(
+        incident=OuterRef("incident"),
+        status=HandoverStatus.ACCEPTED,
+        from_group=OuterRef("to_group"),
+        decided_at__lt=OuterRef("decided_at"),
+    )
+    returns = dict(
+        Handover.objects.filter(to_group__in=ids, status=HandoverStatus.ACCEPTED)
+        .filter(Exists(earlier_away))
+        .values("to_group")
+        .annotate(n=Count("incident", distinct=True))
+        .values_list("to_group", "n")
+    )
+    out = []
+    for g in groups:
+        r = received.get(g["pk"], {})
+        wait_value = r.get("wait")
+        out.append(
+            {
+                "group": {"id": g["pk"], "name": g["name"]},
+                "received": r.get("total", 0),
+                "accepted": r.get("accepted", 0),
+                "rejected": r.get("rejected", 0),
+                "pending": r.get("pending", 0),
+                "sent": sent.get(g["pk"], 0),
+                "mean_seconds_to_accept": (
+                    round(wait_value.total_seconds(), 1) if wait_value is not None else None
+                ),
+                "ping_pong_incidents": returns.get(g["pk"], 0),
+            }
+        )
+    return out
+
+
+def timeline(incident: Incident, user):
+    """Journal entries of the incident, oldest first; requesters see only public ones."""
+    rows = JournalEntry.objects.for_record(incident).select_related("actor").order_by("id")
+    if user is not None and not user.is_it:
+        rows = rows.filter(action__in=PUBLIC_ACTIONS)
+    return rows
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 8
+
+
+def _terms(text: str) -> list[str]:
+    return WORD.findall(text)[:MAX_TERMS]
+
+
+def text_filter(qs, text: str, user):
+    """Incidents in ``qs`` whose number is ``text``, or whose title, description or comments
+    contain every word of ``text`` (as a word prefix). Full-text indexes do the work:
+    PostgreSQL ``tsvector`` GIN indexes, SQLite FTS5 tables. Requesters match only replies,
+    never work notes."""
+    text = text.strip()
+    terms = _terms(text)
+    number = Q(number__iexact=text)
+    if not terms:
+        return qs.filter(number)
+    public_only = user is not None and not user.is_it
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        query = " & ".join(f"{t}:*" for t in terms)  # \w+ only: nothing to escape
+        incident_sql = (
+            "SELECT id FROM incidents_incident WHERE to_tsvector('simple'::regconfig, "
+            "title || ' ' || description) @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        comment_sql = (
+            "SELECT incident_id FROM incidents_comment WHERE to_tsvector('simple'::regconfig, "
+            "body) @@ to_tsquery('simple'::regconfig, %s)"
+        )
+    elif vendor == "sqlite":
+        query = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        incident_sql = (
+            "SELECT rowid FROM incidents_incident_fts WHERE incidents_incident_fts MATCH %s"
+        )
+        comment_sql = (
+            "SELECT c.incident_id FROM incidents_comment c WHERE c.id IN (SELECT rowid FROM "
+            "incidents_comment_fts WHERE incidents_comment_fts MATCH %s)"
+        )
+    else:  # pragma: no cover - other databases fall back to a contains search
+        match = Q()
+        for t in terms:
+            match &= Q(title__icontains=t) | Q(description__icontains=t)
+        return qs.filter(number | match)
+    if public_only:
+        comment_sql += " AND {}visibility = 'public'".format("c." if vendor == "sqlite" else "")
+    return qs.filter(
+        number
+        | Q(pk__in=RawSQL(incident_sql, [query]))  # noqa: S611 - parameters are bound
+        | Q(pk__in=RawSQL(comment_sql, [query]))  # noqa: S611
+    )

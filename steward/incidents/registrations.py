@@ -1,0 +1,98 @@
+"""Navigation, search and start-page entries of the incidents app (see steward.core.registry)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from steward.core.registry import (
+    HomePanel,
+    NavEntry,
+    SearchHit,
+    SearchProvider,
+    register_home_panel,
+    register_nav,
+    register_search,
+)
+from steward.incidents import operations as ops
+from steward.incidents import queries
+from steward.incidents.choices import ACTIVE_STATUSES
+from steward.incidents.models import Incident
+
+
+def search_incidents(user, text: str, limit: int) -> list[SearchHit]:
+    rows = (
+        queries.text_filter(Incident.objects.for_user(user, "view"), text, user)
+        .select_related("owning_group")
+        .order_by("-id")[:limit]
+    )
+    return [
+        SearchHit(
+            "incident",
+            f"{i.number} {i.title}",
+            reverse("incident_detail", args=[i.number]),
+            f"P{i.priority} · {i.get_status_display()} · {i.owning_group.name}",
+        )
+        for i in rows
+    ]
+
+
+def _rows(qs, limit: int):
+    qs = qs.filter(status__in=ACTIVE_STATUSES).order_by("priority", "-id")
+    rows = [
+        (f"{i.number} {i.title}", reverse("incident_detail", args=[i.number]), f"P{i.priority}")
+        for i in qs[:limit]
+    ]
+    return qs.count(), rows
+
+
+def my_work(user, limit: int):
+    return _rows(Incident.objects.for_user(user, "view").filter(assignee=user), limit)
+
+
+def my_incidents(user, limit: int):
+    return _rows(Incident.objects.for_user(user, "view").filter(caller=user), limit)
+
+
+def my_groups(user, limit: int):
+    return _rows(
+        Incident.objects.for_user(user, "view").filter(owning_group__in=ops.groups_of(user)),
+        limit,
+    )
+
+
+register_nav(NavEntry("incidents", _("Incidents"), "incident_list", order=5))
+register_search(SearchProvider("incidents", _("Incidents"), search_incidents, order=5))
+register_home_panel(
+    HomePanel(
+        "incidents_my_work",
+        _("My work"),
+        my_work,
+        order=5,
+        more_url="incident_list",
+        empty=_("Nothing is assigned to you."),
+        visible=lambda user: user.is_it,
+    )
+)
+register_home_panel(
+    HomePanel(
+        "incidents_my_groups",
+        _("My groups' open incidents"),
+        my_groups,
+        order=6,
+        more_url="incident_list",
+        empty=_("Your groups have no open incidents."),
+        visible=lambda user: user.is_it,
+    )
+)
+register_home_panel(
+    HomePanel(
+        "incidents_mine",
+        _("My incidents"),
+        my_incidents,
+        order=5,
+        more_url="incident_list",
+        empty=_("You have no open incidents."),
+        visible=lambda user: not user.is_it,
+    )
+)

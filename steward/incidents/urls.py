@@ -1,0 +1,20 @@
+from django.urls import path
+
+from steward.incidents import views
+
+urlpatterns = [
+    path("", views.incident_list, name="incident_list"),
+    path("new/", views.incident_create, name="incident_create"),
+    path("export.csv", views.incident_export, name="incident_export"),
+    path("handovers/", views.handover_overview, name="handover_overview"),
+    path("views/", views.view_save, name="incident_view_save"),
+    path("views/<int:pk>/delete/", views.view_delete, name="incident_view_delete"),
+    path("<str:number>/", views.incident_detail, name="incident_detail"),
+    path(
+        "<str:number>/attachments/<int:pk>",
+        views.attachment_download,
+        name="incident_attachment",
+    ),
+    path("<str:number>/attach/", views.attachment_upload, name="incident_attach"),
+    path("<str:number>/<slug:action>/", views.incident_action, name="incident_action"),
+]

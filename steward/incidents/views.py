@@ -1,0 +1,482 @@
+"""Pages of the incidents app: the queues, raising an incident, and one incident with its
+timeline and quick actions. Thin: read through ``for_user``/``queries``, write through
+``incidents.operations``; every action is a POST form that htmx submits in place."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from steward.core.errors import DomainError
+from steward.incidents import operations as ops
+from steward.incidents import queries, sla
+from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
+from steward.incidents.forms import (
+    QUEUES,
+    CommentForm,
+    HandoverForm,
+    HoldForm,
+    IncidentCreateForm,
+    IncidentFilterForm,
+    RejectForm,
+    ResolveForm,
+)
+from steward.incidents.models import (
+    Attachment,
+    Handover,
+    Incident,
+    MajorIncident,
+    PostIncidentReview,
+    SavedView,
+)
+from steward.incidents.workflow import INCIDENT
+from steward.people.forms import add_domain_error
+from steward.people.models import SupportGroup, User
+from steward.services.models import Service
+
+PAGE_SIZE = 50
+TIMELINE_LIMIT = 200
+
+
+def _queue_q(user, key: str) -> Q | None:
+    """The condition of one queue (None: every incident the user may see)."""
+    mine = ops.groups_of(user)
+    if key == "my_groups":
+        return Q(owning_group__in=mine)
+    if key == "mine":
+        return Q(assignee=user)
+    if key == "pending":
+        waiting = Handover.objects.filter(status=HandoverStatus.PENDING, to_group__in=mine)
+        return Q(pk__in=waiting.values("incident_id"))
+    if key == "unassigned":
+        return Q(owning_group__in=mine, assignee__isnull=True)
+    if key == "major":
+        return Q(major__isnull=False)
+    return None
+
+
+def _queue(user, key: str, qs):
+    condition = _queue_q(user, key)
+    return qs if condition is None else qs.filter(condition)
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Open (or on-hold) incidents in each queue, all counted by one aggregate query."""
+    base = Incident.objects.for_user(user, "view").filter(status__in=ACTIVE_STATUSES)
+    counts = {}
+    for key in QUEUES:
+        condition = _queue_q(user, key)
+        counts[key] = Count("pk") if condition is None else Count("pk", filter=condition)
+    return base.aggregate(**counts)
+
+
+#: ?sort= keys of the list page; each gives the ORDER BY for ascending (False) or descending.
+SORTS = {
+    "priority": lambda desc: ("-priority" if desc else "priority", "-id"),
+    "number": lambda desc: ("-id" if desc else "id",),
+    "status": lambda desc: ("-status" if desc else "status", "-id"),
+    "group": lambda desc: ("-owning_group__name" if desc else "owning_group__name", "-id"),
+    "updated": lambda desc: ("-updated_at" if desc else "updated_at", "-id"),
+}
+
+
+def clean_sort(value: str | None) -> str:
+    return value if value and value.removeprefix("-") in SORTS else "priority"
+
+
+def _listed(request):
+    """The queue and filters of the list page (and its CSV export), applied in SQL."""
+    user = request.user
+    queue = request.GET.get("queue") if user.is_it else "all"
+    queue = queue if queue in QUEUES else ("my_groups" if user.is_it else "all")
+    form = IncidentFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = _queue(user, queue, queries.incidents_for(user))
+    status = data.get("status") or ""
+    if status == "":
+        rows = rows.filter(status__in=ACTIVE_STATUSES)
+    elif status != "any":
+        rows = rows.filter(status=status)
+    if data.get("priority"):
+        rows = rows.filter(priority=data["priority"])
+    if text := (data.get("q") or "").strip():
+        rows = queries.text_filter(rows, text, user)
+    sort = clean_sort(request.GET.get("sort"))
+    return queue, form, rows.order_by(*SORTS[sort.removeprefix("-")](sort.startswith("-")))
+
+
+@login_required
+@require_GET
+def incident_list(request):
+    user = request.user
+    queue, form, rows = _listed(request)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = clean_sort(request.GET.get("sort"))
+    now = timezone.now()
+    rows = list(page.object_list)
+    for incident in rows:
+        incident.pending = queries.pending_handover(incident)
+    due = sla.acceptance_due([i.pending for i in rows if i.pending])
+    for incident in rows:
+        h = incident.pending
+        incident.overdue = bool(h and now > due[h.pk][0])
+    context = {
+        "form": form,
+        "queue": queue,
+        "queues": (
+            {key: (label, counts[key]) for key, label in QUEUES.items()}
+            if (counts := queue_counts(user) if user.is_it else None)
+            else {}
+        ),
+        "page_obj": page,
+        "results_template": "incidents/_incident_results.html",
+        "export_query": request.GET.urlencode(),
+        "sort": sort,
+        "saved_views": SavedView.objects.for_user(user, "view"),
+    }
+    partial = request.htmx.target == "results"
+    template = "incidents/_incident_results.html" if partial else "incidents/incident_list.html"
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ is quoted with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_COLUMNS = [
+    "number",
+    "title",
+    "priority",
+    "status",
+    "owning_group",
+    "assignee",
+    "caller",
+    "service",
+    "created_at",
+    "updated_at",
+    "handover_pending",
+]
+
+
+@login_required
+@require_GET
+def incident_export(request):
+    """The current view as CSV, streamed in chunks (same queue, filters and visibility)."""
+    _, _, rows = _listed(request)
+    rows = rows.prefetch_related(None).select_related(
+        "owning_group", "assignee", "caller", "service"
+    )
+    pending = set(
+        Handover.objects.filter(status=HandoverStatus.PENDING).values_list("incident_id", flat=True)
+    )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        for i in rows.iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    _csv_cell(v)
+                    for v in (
+                        i.number,
+                        i.title,
+                        f"P{i.priority}",
+                        i.status,
+                        i.owning_group.name,
+                        i.assignee.username if i.assignee_id else "",
+                        i.caller.username,
+                        i.service.name if i.service_id else "",
+                        i.created_at.isoformat(),
+                        i.updated_at.isoformat(),
+                        "yes" if i.pk in pending else "",
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def incident_create(request):
+    user = request.user
+    kwargs = {"services": Service.objects.for_user(user, "view").order_by("name")}
+    if user.is_it:
+        kwargs["callers"] = User.objects.filter(is_active=True).order_by("username")
+        kwargs["groups"] = SupportGroup.objects.filter(is_active=True).order_by("name")
+    form = IncidentCreateForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["caller"] = data.get("caller") or user
+        try:
+            incident = ops.open_incident(user, **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(number)s has been raised.") % {"number": incident.number}
+            )
+            return redirect("incident_detail", incident.number)
+    return render(request, "incidents/incident_create.html", {"form": form})
+
+
+def _visible(user, number: str) -> Incident:
+    incident = queries.incidents_for(user).filter(number=number.upper()).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+@login_required
+@require_GET
+def incident_detail(request, number: str):
+    user = request.user
+    incident = _visible(user, number)
+    pending = queries.pending_handover(incident)
+    groups = SupportGroup.objects.filter(is_active=True).exclude(pk=incident.owning_group_id)
+    can_receive = bool(
+        pending
+        and user.is_it
+        and SupportGroup.objects.filter(pk=pending.to_group_id)
+        .filter(Q(members=user) | Q(manager=user))
+        .exists()
+    )
+    in_group = incident.owning_group.members.filter(pk=user.pk).exists()
+    context = {
+        "incident": incident,
+        "pending": pending,
+        "measures": queries.incident_measures(incident),
+        "slas": sla.clocks_for_page(incident) if user.is_it else [],
+        "history": list(queries.timeline(incident, user)[:TIMELINE_LIMIT]),
+        "major": _major_for(incident) if user.is_it else None,
+        "can_declare": user.is_it
+        and (user.is_admin or bool(user.roles & ops.MAJOR_ROLES))
+        and incident.status in ACTIVE_STATUSES,
+        "managers": User.objects.filter(
+            is_active=True, role_rows__role__in=["agent", "group_manager", "admin"]
+        )
+        .distinct()
+        .order_by("username")
+        if user.is_it
+        else [],
+        "attachments": list(
+            Attachment.objects.for_user(user, "view")
+            .filter(incident=incident)
+            .select_related("uploaded_by")
+        ),
+        "handovers": list(incident.handovers.all()),
+        "allowed": [s.value for s in Status if INCIDENT.can(incident.status, s)],
+        "active": incident.status in ACTIVE_STATUSES,
+        "can_receive": can_receive,
+        "can_take": user.is_it and in_group and incident.assignee_id != user.pk,
+        "can_reopen": incident.status == Status.RESOLVED and incident.caller_id == user.pk,
+        "comment_form": CommentForm(initial={"visibility": "internal" if user.is_it else "public"}),
+        "handover_form": HandoverForm(groups=groups.order_by("name")),
+        "resolve_form": ResolveForm(),
+        "hold_form": HoldForm(),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+def _major_for(incident: Incident):
+    major = MajorIncident.objects.select_related("manager").filter(incident=incident).first()
+    if major is not None:
+        major.update_list = list(major.updates.select_related("author"))
+        major.review_row = PostIncidentReview.objects.filter(major=major).first()
+        major.action_list = (
+            list(major.review_row.actions.select_related("owner")) if major.review_row else []
+        )
+    return major
+
+
+def _act(request, incident: Incident, action: str):
+    """Run one quick action; domain errors become messages on the detail page."""
+    user, post = request.user, request.POST
+    if action == "take":
+        ops.assign(user, incident, user)
+        return _("You have taken %(number)s.")
+    if action == "transition":
+        to = post.get("to", "")
+        if to == Status.RESOLVED:
+            form = ResolveForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Resolving needs a resolution code and notes."))
+            ops.transition(user, incident, to, **form.cleaned_data)
+        elif to == Status.ON_HOLD:
+            form = HoldForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Choose a hold reason."))
+            ops.transition(user, incident, to, **form.cleaned_data)
+        else:
+            ops.transition(user, incident, to)
+        return _("%(number)s is now %(status)s.")
+    if action == "comment":
+        form = CommentForm(post)
+        if not form.is_valid():
+            raise DomainError(_("Write a note first."))
+        data = form.cleaned_data
+        ops.add_comment(
+            user,
+            incident,
+            body=data["body"],
+            visibility=data["visibility"],
+            time_spent=data.get("time_spent") or 0,
+        )
+        return _("Your note has been added.")
+    if action == "handover":
+        groups = SupportGroup.objects.filter(is_active=True)
+        form = HandoverForm(post, groups=groups)
+        if not form.is_valid():
+            raise DomainError(_("Choose a group and give a reason."))
+        ops.hand_over(user, incident, **form.cleaned_data)
+        return _("The handover is pending until the other group accepts it.")
+    if action == "declare":
+        manager = User.objects.filter(pk=post.get("manager") or 0, is_active=True).first()
+        if manager is None:
+            raise DomainError(_("Choose a major-incident manager."))
+        ops.declare_major(user, incident, reason=post.get("reason", ""), manager=manager)
+        return _("%(number)s is now a major incident.")
+    if action == "stakeholder-update":
+        ops.post_stakeholder_update(user, incident, body=post.get("body", ""))
+        return _("The update has been sent to the stakeholders.")
+    if action == "review":
+        actions = []
+        for line in post.get("actions", "").splitlines():
+            if not line.strip():
+                continue
+            owner_name, _sep, text = line.partition(":")
+            owner = User.objects.filter(username=owner_name.strip(), is_active=True).first()
+            if owner is None or not text.strip():
+                raise DomainError(_("Write each follow-up action as “username: what to do”."))
+            actions.append((text.strip(), owner))
+        ops.record_review(user, incident, cause=post.get("cause", ""), actions=actions)
+        return _("The post-incident review has been recorded.")
+    pending = queries.pending_handover(incident)
+    if pending is None:
+        raise DomainError(_("There is no pending handover."))
+    if action == "accept":
+        ops.accept_handover(user, pending, take_assignment=post.get("take") == "1")
+        return _("You have accepted %(number)s for your group.")
+    if action == "reject":
+        form = RejectForm(post)
+        if not form.is_valid():
+            raise DomainError(_("Give a reason for rejecting."))
+        ops.reject_handover(user, pending, reason=form.cleaned_data["reason"])
+        return _("The handover has been rejected; the sender is told why.")
+    if action == "cancel":
+        ops.cancel_handover(user, pending)
+        return _("The handover has been withdrawn.")
+    raise Http404
+
+
+@login_required
+@require_POST
+def incident_action(request, number: str, action: str):
+    incident = _visible(request.user, number)
+    try:
+        text = _act(request, incident, action)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        incident.refresh_from_db()
+        messages.success(
+            request,
+            text % {"number": incident.number, "status": incident.get_status_display().lower()},
+        )
+    return redirect("incident_detail", incident.number)
+
+
+@login_required
+@require_GET
+def attachment_download(request, number: str, pk: int):
+    """The file, after the same permission check as the API (always a download)."""
+    from steward.incidents.api import serve_attachment
+
+    try:
+        return serve_attachment(request.user, number, pk)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def attachment_upload(request, number: str):
+    incident = _visible(request.user, number)
+    upload = request.FILES.get("file")
+    visibility = request.POST.get("visibility") or ("internal" if request.user.is_it else "public")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            ops.add_attachment(request.user, incident, upload, visibility=visibility)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file has been attached."))
+    return redirect("incident_detail", incident.number)
+
+
+@login_required
+@require_POST
+def view_save(request):
+    from urllib.parse import urlsplit
+
+    query = urlsplit(request.POST.get("query", "")).query or request.POST.get("query", "")
+    try:
+        view = ops.save_view(request.user, name=request.POST.get("name", ""), query=query)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("incident_list")
+    messages.success(request, _("View “%(name)s” has been saved.") % {"name": view.name})
+    return redirect(f"{reverse('incident_list')}?{view.query}" if view.query else "incident_list")
+
+
+@login_required
+@require_POST
+def view_delete(request, pk: int):
+    view = SavedView.objects.for_user(request.user, "view").filter(pk=pk).first()
+    if view is None:
+        raise Http404
+    ops.delete_view(request.user, view)
+    messages.success(request, _("View “%(name)s” has been deleted.") % {"name": view.name})
+    return redirect("incident_list")
+
+
+@login_required
+@require_GET
+def handover_overview(request):
+    """Per-group handover figures, and the pending handovers to my groups (overdue first)."""
+    if not request.user.is_it:
+        raise Http404
+    mine = set(ops.groups_of(request.user).values_list("pk", flat=True))
+    overdue = {h.pk for h in ops.overdue_handovers()}
+    pending = list(
+        Handover.objects.filter(status=HandoverStatus.PENDING, to_group__in=mine)
+        .select_related("incident", "from_group", "to_group", "requested_by")
+        .order_by("created_at")[:200]
+    )
+    for h in pending:
+        h.overdue = h.pk in overdue
+    pending.sort(key=lambda h: (not h.overdue, h.created_at))
+    context = {"figures": queries.group_figures(), "pending": pending}
+    return render(request, "incidents/handovers.html", context)

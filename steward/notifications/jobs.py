@@ -1,0 +1,22 @@
+"""Background jobs of the outbox (Huey). Both are idempotent: the claim makes a second run of
+the same delivery a no-op, so a task enqueued twice or a periodic round overlapping the
+on-commit task sends nothing twice."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from steward.notifications import delivery
+
+
+@db_task()
+def deliver_email(email_id: int) -> str:
+    """Send one email now (enqueued when the transaction that wrote it commits)."""
+    return delivery.deliver(email_id).value
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliver_due_emails() -> dict[str, int]:
+    """Every minute: retries whose backoff has passed, and mail whose task was lost."""
+    return delivery.deliver_due()

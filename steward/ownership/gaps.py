@@ -1,0 +1,359 @@
+"""Ownership gaps: every place where nobody (or nobody able) answers for something.
+
+A small registry of gap providers. Each provider returns the gaps of one kind, as data:
+``{kind, severity, record: {type, id, name}, problem, fix_by: {kind, id, name}, link}``.
+The providers live here, in the ownership app, which may read services and people; a practice
+above ownership (incidents, slm, ...) that wants to add gaps registers a provider with
+:func:`register` from its ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from steward.ownership.choices import PartyKind, Severity
+from steward.ownership.models import Process
+from steward.people.choices import Role
+from steward.people.models import SupportGroup, User
+from steward.services.choices import OwnershipStatus
+from steward.services.cmdb_models import CIStatus, ConfigurationItem
+from steward.services.models import OwnershipProposal, Service
+
+
+@dataclass(frozen=True)
+class GapProvider:
+    kind: str
+    label: str
+    collect: Callable[[], list[dict]]  # () -> gaps of this kind
+    order: int = 100
+
+
+_providers: dict[str, GapProvider] = {}
+
+
+def register(provider: GapProvider) -> None:
+    _providers[provider.kind] = provider
+
+
+def providers() -> list[GapProvider]:
+    return sorted(_providers.values(), key=lambda p: (p.order, p.kind))
+
+
+def kinds() -> list[dict]:
+    return [{"kind": p.kind, "label": p.label} for p in providers()]
+
+
+def collect(user=None) -> list[dict]:
+    """Every gap, provider by provider. Gaps are organisation-wide: callers show them to IT
+    staff only."""
+    return [gap for p in providers() for gap in p.collect()]
+
+
+# --- building blocks ----------------------------------------------------------------------------
+
+ADMINS = {"kind": PartyKind.ROLE, "id": Role.ADMIN.value, "name": str(Role.ADMIN.label)}
+
+
+def person(user: User) -> dict:
+    return {"kind": PartyKind.USER, "id": user.pk, "name": user.display_name}
+
+
+def group_fixer(group: SupportGroup) -> dict:
+    return {"kind": PartyKind.GROUP, "id": group.pk, "name": group.name}
+
+
+def gap(kind, record_type, obj, problem, fix_by, link, severity=Severity.ERROR) -> dict:
+    return {
+        "kind": kind,
+        "severity": severity,
+        "record": {"type": record_type, "id": obj.pk, "name": str(obj)},
+        "problem": problem,
+        "fix_by": fix_by,
+        "link": link,
+    }
+
+
+def page(url_name: str, pk: int, api_path: str) -> str:
+    """The page that fixes the record, or its API address while it has no page."""
+    try:
+        return reverse(url_name, args=[pk])
+    except NoReverseMatch:
+        return f"/api/v1/{api_path}"
+
+
+# --- the providers ------------------------------------------------------------------------------
+
+
+def services_without_active_owner() -> list[dict]:
+    rows = Service.objects.filter(owner__is_active=False).exclude(status="retired")
+    return [
+        gap(
+            "service_owner_inactive",
+            "service",
+            s,
+            f"the service owner {s.owner} has an inactive account: nobody answers for the service",
+            ADMINS,
+            page("service_detail", s.pk, f"services/{s.pk}"),
+        )
+        for s in rows.select_related("owner").order_by("name")
+    ]
+
+
+def services_ownership_not_accepted() -> list[dict]:
+    """Services whose owner has not signed up (accepted ownership) yet."""
+    rows = (
+        Service.objects.filter(owner_accepted_at__isnull=True, owner__is_active=True)
+        .exclude(status="retired")
+        .select_related("owner")
+        .order_by("name")
+    )
+    pending = dict(
+        OwnershipProposal.objects.filter(
+            status=OwnershipStatus.PENDING, service__in=rows
+        ).values_list("service_id", "proposed_owner_id")
+    )
+    people = {u.pk: u for u in User.objects.filter(pk__in=pending.values())}
+    out = []
+    for s in rows:
+        proposed = people.get(pending.get(s.pk))
+        who = proposed or s.owner
+        out.append(
+            gap(
+                "service_ownership_not_accepted",
+                "service",
+                s,
+                f"{who} has not accepted ownership of the service"
+                if proposed is None or proposed.pk == s.owner_id
+                else f"{proposed} is proposed as owner and has not accepted; "
+                f"{s.owner} still answers for it",
+                person(who),
+                page("service_detail", s.pk, f"services/{s.pk}"),
+                Severity.WARNING,
+            )
+        )
+    return out
+
+
+def services_past_review() -> list[dict]:
+    """Services whose review date has passed (once the portfolio records one)."""
+    if "review_date" not in {f.name for f in Service._meta.get_fields()}:
+        return []
+    today = timezone.localdate()
+    rows = Service.objects.filter(review_date__lt=today).exclude(status="retired")
+    return [
+        gap(
+            "service_review_overdue",
+            "service",
+            s,
+            f"the service review was due on {s.review_date.isoformat()}",
+            person(s.owner) if s.owner.is_active else ADMINS,
+            page("service_detail", s.pk, f"services/{s.pk}"),
+            Severity.WARNING,
+        )
+        for s in rows.select_related("owner").order_by("review_date", "name")
+    ]
+
+
+def processes_without_owner() -> list[dict]:
+    rows = Process.objects.filter(Q(owner__isnull=True) | Q(owner__is_active=False))
+    out = []
+    for p in rows.select_related("owner").order_by("name"):
+        problem = (
+            "the process has no process owner"
+            if p.owner is None
+            else f"the process owner {p.owner} has an inactive account"
+        )
+        out.append(
+            gap(
+                "process_without_owner",
+                "process",
+                p,
+                problem,
+                ADMINS,
+                page("process_detail", p.pk, f"processes/{p.pk}"),
+            )
+        )
+    return out
+
+
+def raci_errors() -> list[dict]:
+    from steward.ownership import validation
+
+    processes = list(validation.matrix_queryset().order_by("name"))
+    findings = validation.validate_processes(processes)
+    out = []
+    for p in processes:
+        fixer = person(p.owner) if p.owner and p.owner.is_active else ADMINS
+        activities = {a.pk: a for a in p.activities.all()}
+        for f in findings[p.pk]:
+            if f["severity"] != Severity.ERROR:
+                continue
+            activity = activities[f["activity"]["id"]]
+            item = gap(
+                f"raci_{f['rule']}",
+                "activity",
+                activity,
+                f["message"],
+                fixer,
+                page("process_detail", p.pk, f"processes/{p.pk}/raci") + f"#activity-{activity.pk}",
+            )
+            item["record"]["name"] = f"{p.name} › {activity.name}"
+            out.append(item)
+    return out
+
+
+def groups_without_manager() -> list[dict]:
+    rows = SupportGroup.objects.filter(is_active=True).filter(
+        Q(manager__isnull=True) | Q(manager__is_active=False)
+    )
+    return [
+        gap(
+            "group_without_manager",
+            "group",
+            g,
+            "the group has no manager"
+            if g.manager is None
+            else f"the group manager {g.manager} has an inactive account",
+            ADMINS,
+            page("group_detail", g.pk, f"groups/{g.pk}"),
+        )
+        for g in rows.select_related("manager").order_by("name")
+    ]
+
+
+def groups_without_members() -> list[dict]:
+    rows = (
+        SupportGroup.objects.filter(is_active=True)
+        .annotate(active=Count("members", filter=Q(members__is_active=True)))
+        .filter(active=0)
+        .select_related("manager")
+        .order_by("name")
+    )
+    return [
+        gap(
+            "group_without_members",
+            "group",
+            g,
+            "the group has no active members: work assigned to it waits for nobody",
+            person(g.manager) if g.manager and g.manager.is_active else ADMINS,
+            page("group_detail", g.pk, f"groups/{g.pk}"),
+        )
+        for g in rows
+    ]
+
+
+def cis_without_owner_group() -> list[dict]:
+    rows = (
+        ConfigurationItem.objects.exclude(status=CIStatus.RETIRED)
+        .filter(Q(owner_group__isnull=True) | Q(owner_group__is_active=False))
+        .select_related("owner_group")
+        .order_by("name", "id")
+    )
+    return [
+        gap(
+            "ci_without_owner_group",
+            "ci",
+            ci,
+            "the configuration item has no owner group"
+            if ci.owner_group is None
+            else f"the owner group {ci.owner_group} is inactive",
+            ADMINS,
+            page("ci_detail", ci.pk, f"cis/{ci.pk}"),
+        )
+        for ci in rows
+    ]
+
+
+for _provider in [
+    GapProvider(
+        "service_owner_inactive",
+        "Services without an active owner",
+        services_without_active_owner,
+        10,
+    ),
+    GapProvider(
+        "service_ownership_not_accepted",
+        "Services whose owner has not accepted ownership",
+        services_ownership_not_accepted,
+        12,
+    ),
+    GapProvider(
+        "service_review_overdue", "Services past their review date", services_past_review, 15
+    ),
+    GapProvider("process_without_owner", "Processes without an owner", processes_without_owner, 20),
+    GapProvider("raci", "Activities breaking the RACI rules", raci_errors, 30),
+    GapProvider("group_without_manager", "Groups without a manager", groups_without_manager, 40),
+    GapProvider(
+        "group_without_members", "Groups without active members", groups_without_members, 41
+    ),
+    GapProvider(
+        "ci_without_owner_group", "CIs without an owner group", cis_without_owner_group, 50
+    ),
+]:
+    register(_provider)
+
+
+# --- "what do I own, and what of it needs me?" --------------------------------------------------
+
+
+def needs_me(user: User, gaps: list[dict]) -> list[dict]:
+    """The gaps whose fixer is ``user``, a role they hold, or a group they manage."""
+    managed = set(user.managed_groups.values_list("pk", flat=True))
+
+    def mine(fixer: dict) -> bool:
+        if fixer["kind"] == PartyKind.USER:
+            return fixer["id"] == user.pk
+        if fixer["kind"] == PartyKind.ROLE:
+            return user.has_role(fixer["id"]) or (fixer["id"] == Role.ADMIN and user.is_admin)
+        return fixer["id"] in managed
+
+    return [g for g in gaps if mine(g["fix_by"])]
+
+
+def mine(user: User) -> dict:
+    from steward.ownership.models import RaciAssignment
+
+    services = Service.objects.filter(owner=user).order_by("name")
+    owned = Process.objects.filter(owner=user).order_by("name")
+    managed = Process.objects.filter(managers=user).order_by("name")
+    groups = SupportGroup.objects.filter(manager=user, is_active=True).order_by("name")
+    raci = (
+        RaciAssignment.objects.filter(
+            Q(user=user, letter__in=["R", "A"]) | Q(accountable_person=user)
+        )
+        .select_related("activity__process")
+        .order_by("activity__process__name", "activity__order", "letter")
+    )
+    cis, cis_count = owned_cis(user)
+    return {
+        "services": [{"id": s.pk, "name": s.name, "status": s.status} for s in services],
+        "processes": [{"id": p.pk, "key": p.key, "name": p.name} for p in owned],
+        "managed_processes": [{"id": p.pk, "key": p.key, "name": p.name} for p in managed],
+        "groups": [{"id": g.pk, "name": g.name} for g in groups],
+        "activities": [
+            {
+                "process": {
+                    "id": a.activity.process.pk,
+                    "key": a.activity.process.key,
+                    "name": a.activity.process.name,
+                },
+                "activity": {"id": a.activity.pk, "name": a.activity.name},
+                "letter": a.letter,
+            }
+            for a in raci
+        ],
+        "cis": cis,
+        "cis_count": cis_count,
+        "needs_me": needs_me(user, collect(user)),
+    }
+
+
+def owned_cis(user: User, limit: int = 200) -> tuple[list[dict], int]:
+    """CIs owned by the groups ``user`` manages: the first ``limit`` and how many in all."""
+    rows = ConfigurationItem.objects.filter(owner_group__manager=user).order_by("name", "id")
+    return [{"id": c.pk, "name": c.name} for c in rows[:limit]], rows.count()

@@ -1,0 +1,24 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from steward.ownership import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="process_list"), name="ownership_home"),
+    path("processes/", views.process_list, name="process_list"),
+    path("processes/<int:pk>/", views.process_detail, name="process_detail"),
+    path("processes/<int:pk>/edit/", views.process_edit, name="process_edit"),
+    path("processes/<int:pk>/raci.csv", views.process_raci_csv, name="process_raci_csv"),
+    path(
+        "processes/<int:pk>/activities/<int:activity_pk>/raci/",
+        views.activity_raci_edit,
+        name="activity_raci_edit",
+    ),
+    path(
+        "processes/<int:pk>/activities/<int:activity_pk>/row/",
+        views.activity_raci_row,
+        name="activity_raci_row",
+    ),
+    path("gaps/", views.gap_list, name="ownership_gaps"),
+    path("mine/", views.mine, name="ownership_mine"),
+]

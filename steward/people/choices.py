@@ -1,0 +1,26 @@
+"""Enumerations of the people app, as string-valued choices."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    REQUESTER = "requester", "Requester"
+    AGENT = "agent", "Agent"
+    GROUP_MANAGER = "group_manager", "Group manager"
+    PROCESS_OWNER = "process_owner", "Process owner"
+    SERVICE_OWNER = "service_owner", "Service owner"
+    CHANGE_MANAGER = "change_manager", "Change manager"
+    ADMIN = "admin", "Administrator"
+
+
+#: Roles that work inside IT (everything but requester): they see the whole organisation.
+IT_ROLES = frozenset(r.value for r in Role) - {Role.REQUESTER.value}
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+LANGUAGE_CHOICES = settings.LANGUAGES

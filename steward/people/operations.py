@@ -1,0 +1,379 @@
+"""Domain operations of the people app: the only code that writes people, groups,
+organizations and tokens. Each runs in one transaction and writes the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from steward.core import journal
+from steward.core.concurrency import save_versioned
+from steward.core.errors import NotFound, PermissionDenied, ValidationError
+from steward.core.operations import full_clean, require, require_admin
+from steward.people import tokens
+from steward.people.choices import Role, TokenScope
+from steward.people.models import (
+    ApiToken,
+    LoginFailure,
+    Organization,
+    SupportGroup,
+    User,
+    UserRole,
+)
+
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "organization",
+    "job_title",
+    "phone",
+    "time_zone",
+    "language",
+    "is_active",
+]
+#: Fields a user may change on their own account; the rest are for administrators.
+SELF_SERVICE_FIELDS = {
+    "first_name",
+    "last_name",
+    "email",
+    "job_title",
+    "phone",
+    "time_zone",
+    "language",
+}
+ORG_FIELDS = ["name", "code", "description", "is_active"]
+GROUP_FIELDS = ["name", "description", "email", "manager", "is_active"]
+
+
+def _validate_roles(roles: Iterable[str]) -> list[str]:
+    roles = list(dict.fromkeys(roles))
+    bad = [r for r in roles if r not in Role.values]
+    if bad:
+        raise ValidationError.field("roles", f"unknown roles {bad}; roles are {Role.values}")
+    return roles
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_user(
+    actor, *, username: str, password: str | None = None, roles: Iterable[str] = (), **fields
+) -> User:
+    require_admin(actor, "create users")
+    roles = _validate_roles(roles or [Role.REQUESTER])
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in unknown}
+        )
+    user = User(username=username, **fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    full_clean(user, exclude=["password"])
+    if fields.get("email") and User.objects.filter(email__iexact=fields["email"]).exists():
+        raise ValidationError.field("email", "another user already has this email address")
+    user.save()
+    _write_roles(user, roles)
+    journal.record(
+        actor,
+        user,
+        "created",
+        {f: [None, v] for f, v in journal.snapshot(user, USER_FIELDS).items()}
+        | {"roles": [None, sorted(roles)]},
+    )
+    return user
+
+
+def _write_roles(user: User, roles: list[str]) -> None:
+    UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
+    existing = set(UserRole.objects.filter(user=user).values_list("role", flat=True))
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles if r not in existing])
+    is_admin = Role.ADMIN in roles
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        User.objects.filter(pk=user.pk).update(is_staff=is_admin, is_superuser=is_admin)
+        user.is_staff = user.is_superuser = is_admin
+    user._roles_cache = frozenset(roles)
+
+
+@transaction.atomic
+def update_user(
+    actor, user: User, *, version: int | None, roles: Iterable[str] | None = None, **changes
+) -> User:
+    """Change a user. Administrators may change anything; a user only their own profile."""
+    require(actor, "change", user)
+    own_profile_only = actor is not None and not actor.is_admin
+    if own_profile_only:
+        forbidden = (set(changes) - SELF_SERVICE_FIELDS) | (
+            {"roles"} if roles is not None else set()
+        )
+        if forbidden:
+            raise PermissionDenied(
+                f"Only administrators may change {', '.join(sorted(forbidden))}.",
+                {f: ["only administrators may change this"] for f in sorted(forbidden)},
+            )
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in unknown}
+        )
+    before = journal.snapshot(user, USER_FIELDS) | {"roles": sorted(user.roles)}
+    for name, value in changes.items():
+        setattr(user, name, value)
+    full_clean(user, exclude=["password"])
+    if (
+        "email" in changes
+        and user.email
+        and (User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists())
+    ):
+        raise ValidationError.field("email", "another user already has this email address")
+    if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
+        raise ValidationError.field("is_active", "you cannot deactivate your own account")
+    save_versioned(user, version, list(changes))
+    if roles is not None:
+        roles = _validate_roles(roles)
+        if actor is not None and user.pk == actor.pk and Role.ADMIN not in roles:
+            raise ValidationError.field("roles", "you cannot remove your own admin role")
+        _write_roles(user, roles)
+    after = journal.snapshot(user, USER_FIELDS) | {"roles": sorted(user.roles)}
+    journal.record(actor, user, "updated", journal.diff(before, after))
+    return user
+
+
+@transaction.atomic
+def set_password(actor, user: User, password: str) -> None:
+    if actor is not None and actor.pk != user.pk:
+        require_admin(actor, "set other users' passwords")
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            "password: " + " ".join(exc.messages), {"password": exc.messages}
+        ) from exc
+    user.set_password(password)
+    User.objects.filter(pk=user.pk).update(password=user.password)
+    journal.record(actor, user, "password_set")
+
+
+# --- organizations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organization(actor, **fields) -> Organization:
+    require_admin(actor, "create organizations")
+    org = Organization(**fields)
+    full_clean(org)
+    org.save()
+    journal.record(
+        actor, org, "created", {f: [None, v] for f, v in journal.snapshot(org, ORG_FIELDS).items()}
+    )
+    return org
+
+
+@transaction.atomic
+def update_organization(
+    actor, org: Organization, *, version: int | None, **changes
+) -> Organization:
+    require(actor, "change", org)
+    before = journal.snapshot(org, ORG_FIELDS)
+    for name, value in changes.items():
+        setattr(org, name, value)
+    full_clean(org)
+    save_versioned(org, version, list(changes))
+    journal.record(actor, org, "updated", journal.diff(before, journal.snapshot(org, ORG_FIELDS)))
+    return org
+
+
+# --- support groups ---------------------------------------------------------------------------
+
+
+def _check_active_user(field: str, user: User | None) -> None:
+    if user is not None and not user.is_active:
+        raise ValidationError.field(field, f"user {user.username!r} is inactive")
+
+
+def _members_snapshot(group: SupportGroup) -> list[str]:
+    return sorted(group.members.values_list("username", flat=True))
+
+
+@transaction.atomic
+def create_group(actor, *, members: Iterable[User] = (), **fields) -> SupportGroup:
+    require_admin(actor, "create support groups")
+    _check_active_user("manager", fields.get("manager"))
+    group = SupportGroup(**fields)
+    full_clean(group)
+    group.save()
+    members = list(members)
+    for m in members:
+        _check_active_user("members", m)
+    group.members.set(members)
+    journal.record(
+        actor,
+        group,
+        "created",
+        {f: [None, v] for f, v in journal.snapshot(group, GROUP_FIELDS).items()}
+        | {"members": [None, _members_snapshot(group)]},
+    )
+    return group
+
+
+@transaction.atomic
+def update_group(
+    actor,
+    group: SupportGroup,
+    *,
+    version: int | None,
+    members: Iterable[User] | None = None,
+    **changes,
+) -> SupportGroup:
+    require(actor, "change", group)
+    if "manager" in changes:
+        _check_active_user("manager", changes["manager"])
+    before = journal.snapshot(group, GROUP_FIELDS) | {"members": _members_snapshot(group)}
+    for name, value in changes.items():
+        setattr(group, name, value)
+    full_clean(group)
+    save_versioned(group, version, list(changes))
+    if members is not None:
+        members = list(members)
+        current = set(group.members.values_list("pk", flat=True))
+        for m in members:
+            if m.pk not in current:
+                _check_active_user("members", m)
+        group.members.set(members)
+    after = journal.snapshot(group, GROUP_FIELDS) | {"members": _members_snapshot(group)}
+    journal.record(actor, group, "updated", journal.diff(before, after))
+    return group
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_api_token(
+    actor, user: User, *, name: str, scope: str = TokenScope.READ, expires_at=None
+) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the secret (shown once, never stored)."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied("Tokens are personal: you can only create your own.")
+    if scope not in TokenScope.values:
+        raise ValidationError.field("scope", f"must be one of {TokenScope.values}")
+    if not name or len(name) > 80:
+        raise ValidationError.field("name", "required, at most 80 characters")
+    if not user.is_active:
+        raise ValidationError.field("user", f"user {user.username!r} is inactive")
+    secret = tokens.new_secret()
+    row = ApiToken.objects.create(
+        user=user,
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        prefix=secret[:12],
+        digest=tokens.digest(secret),
+    )
+    journal.record(actor, user, "api_token_created", comment=f"{name} ({scope}, {row.prefix}…)")
+    return row, secret
+
+
+@transaction.atomic
+def revoke_api_token(actor, token: ApiToken) -> ApiToken:
+    if actor is not None and actor.pk != token.user_id:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+        journal.record(
+            actor, token.user, "api_token_revoked", comment=f"{token.name} ({token.prefix}…)"
+        )
+    return token
+
+
+# --- sign-in throttling -----------------------------------------------------------------------
+
+
+def login_blocked_for(username: str, ip: str | None) -> timedelta | None:
+    """How long sign-in stays blocked for this username or address, or None if it is not.
+
+    A username is blocked after LOGIN_THROTTLE_ATTEMPTS failures in the window; an address
+    after four times as many (several people may share one address).
+    """
+    window = timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+    now = timezone.now()
+    recent = LoginFailure.objects.filter(at__gte=now - window)
+    checks = [(recent.filter(username__iexact=username), settings.LOGIN_THROTTLE_ATTEMPTS)]
+    if ip:
+        checks.append((recent.filter(ip=ip), settings.LOGIN_THROTTLE_ATTEMPTS * 4))
+    for rows, allowed in checks:
+        times = list(rows.order_by("-at").values_list("at", flat=True)[:allowed])
+        if len(times) >= allowed:
+            return times[-1] + window - now
+    return None
+
+
+def note_failed_login(username: str, ip: str | None) -> None:
+    LoginFailure.objects.create(username=username[:150], ip=ip)
+
+
+def clear_failed_logins(username: str) -> None:
+    LoginFailure.objects.filter(username__iexact=username).delete()
+
+
+# --- bulk loads (benchmarks, importers) -------------------------------------------------------
+
+
+@transaction.atomic
+def bulk_create_organizations(actor, rows: list[dict]) -> list[Organization]:
+    """Insert many organizations at once (one INSERT per batch) and journal each."""
+    require_admin(actor, "bulk-load organizations")
+    orgs = Organization.objects.bulk_create([Organization(**r) for r in rows], batch_size=2000)
+    journal.record_many(actor, orgs, "created", comment="bulk load")
+    return orgs
+
+
+@transaction.atomic
+def bulk_create_users(actor, rows: list[dict], roles: Iterable[str] = (Role.AGENT,)) -> list[User]:
+    """Insert many users at once with an unusable password, their roles, and a journal entry."""
+    require_admin(actor, "bulk-load users")
+    roles = _validate_roles(roles)
+    users = []
+    for r in rows:
+        u = User(**r)
+        u.set_unusable_password()
+        users.append(u)
+    users = User.objects.bulk_create(users, batch_size=2000)
+    UserRole.objects.bulk_create(
+        [UserRole(user=u, role=role) for u in users for role in roles], batch_size=5000
+    )
+    journal.record_many(actor, users, "created", comment="bulk load")
+    return users
+
+
+@transaction.atomic
+def bulk_create_groups(
+    actor, rows: list[dict], members: dict[str, list[User]]
+) -> list[SupportGroup]:
+    """Insert many groups at once; ``members`` maps a group name to its members."""
+    require_admin(actor, "bulk-load support groups")
+    groups = SupportGroup.objects.bulk_create([SupportGroup(**r) for r in rows], batch_size=2000)
+    through = SupportGroup.members.through
+    through.objects.bulk_create(
+        [
+            through(supportgroup_id=g.pk, user_id=u.pk)
+            for g in groups
+            for u in members.get(g.name, ())
+        ],
+        batch_size=5000,
+    )
+    journal.record_many(actor, groups, "created", comment="bulk load")
+    return groups

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from steward.core.views_search import search
+from steward.people import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("search", search, name="search"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.tokens, name="tokens"),
+    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("people/<str:username>/", views.user_detail, name="user_detail"),
+]

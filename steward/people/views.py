@@ -1,0 +1,247 @@
+"""Pages of the people app: sign-in, the start page, profile, API tokens, groups and people.
+
+Thin: read through ``.for_user``, write through ``people.operations``, show domain errors
+beside the fields they name.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from steward.core import journal
+from steward.core.errors import DomainError
+from steward.core.registry import home_panels
+from steward.people import operations as people_ops
+from steward.people.choices import Role
+from steward.people.forms import LoginForm, ProfileForm, TextFilterForm, TokenForm, add_domain_error
+from steward.people.models import ApiToken, SupportGroup, User
+
+PAGE_SIZE = 50
+HISTORY_LIMIT = 50
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _with_role_labels(users):
+    for u in users:
+        u.role_labels = [Role(r).label for r in sorted(u.roles)]
+    return users
+
+
+# --- start page ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request):
+    panels = []
+    for panel in home_panels():
+        if panel.visible(request.user):
+            count, rows = panel.rows(request.user, 8)
+            panels.append({"panel": panel, "count": count, "rows": rows})
+    return render(request, "people/home.html", {"panels": panels})
+
+
+# --- signing in and out -------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def _blocked_message(wait) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return ngettext(
+        "Too many failed sign-in attempts; try again in %(n)d minute.",
+        "Too many failed sign-in attempts; try again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request):
+    next_url = _next_url(request)
+    if request.method != "POST":
+        if request.user.is_authenticated:
+            return redirect(next_url)
+        return render(request, "people/login.html", {"form": LoginForm(request), "next": next_url})
+    username = request.POST.get("username", "")[:150]
+    ip = request.META.get("REMOTE_ADDR")
+    form = LoginForm(request, data=request.POST)
+    wait = people_ops.login_blocked_for(username, ip)
+    if wait is None:
+        if form.is_valid():
+            people_ops.clear_failed_logins(username)
+            auth_login(request, form.get_user())
+            return redirect(next_url)
+        people_ops.note_failed_login(username, ip)
+        wait = people_ops.login_blocked_for(username, ip)
+    if wait is None:
+        return render(request, "people/login.html", {"form": form, "next": next_url})
+    # Blocked: the password is not even checked.
+    context = {
+        "form": LoginForm(request, initial={"username": username}),
+        "next": next_url,
+        "blocked": _blocked_message(wait),
+    }
+    return render(request, "people/login.html", context, status=429)
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("login")
+
+
+# --- own account --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request):
+    me = get_object_or_404(User.objects.for_user(request.user, "change"), pk=request.user.pk)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                people_ops.update_user(
+                    request.user, me, version=form.cleaned_data["version"], **form.changes
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Your profile has been saved."))
+                return redirect("profile")
+    else:
+        form = ProfileForm(initial={name: getattr(me, name) for name in ProfileForm.base_fields})
+    return render(request, "people/profile.html", {"form": form, "person": me})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = people_ops.create_api_token(
+                request.user, request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            created = {"token": token, "secret": secret}
+            form = TokenForm()
+    page = _page(request, ApiToken.objects.for_user(request.user, "view"))
+    context = {"form": form, "created": created, "page_obj": page}
+    return render(request, "people/tokens.html", context, status=201 if created else 200)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.for_user(request.user, "change"), pk=pk)
+    try:
+        people_ops.revoke_api_token(request.user, token)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Token “%(name)s” has been revoked.") % {"name": token.name})
+    return redirect("tokens")
+
+
+# --- groups and people --------------------------------------------------------------------------
+
+
+def _require_it(user) -> None:
+    """Support groups are IT's own business: others get the same 404 as for a missing page."""
+    if not user.is_it:
+        raise Http404
+
+
+@login_required
+@require_GET
+def group_list(request):
+    _require_it(request.user)
+    form = TextFilterForm(request.GET)
+    groups = (
+        SupportGroup.objects.for_user(request.user, "view")
+        .select_related("manager")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name")
+    )
+    if text := form.text:
+        groups = groups.filter(
+            Q(name__icontains=text) | Q(description__icontains=text) | Q(email__icontains=text)
+        )
+    context = {
+        "form": form,
+        "page_obj": _page(request, groups),
+        "results_template": "people/_group_results.html",
+    }
+    partial = request.htmx.target == "results"
+    template = "people/_group_results.html" if partial else "people/group_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def group_detail(request, pk: int):
+    group = get_object_or_404(
+        SupportGroup.objects.for_user(request.user, "view").select_related("manager"), pk=pk
+    )
+    members = (
+        User.objects.for_user(request.user, "view")
+        .filter(support_groups=group)
+        .prefetch_related("role_rows")
+        .order_by("last_name", "first_name", "username")
+    )
+    page = _page(request, members)
+    _with_role_labels(page.object_list)
+    history = journal.history(group).order_by("-id")[:HISTORY_LIMIT]
+    return render(
+        request, "people/group_detail.html", {"group": group, "page_obj": page, "history": history}
+    )
+
+
+@login_required
+@require_GET
+def user_detail(request, username: str):
+    person = get_object_or_404(
+        User.objects.for_user(request.user, "view")
+        .select_related("organization")
+        .prefetch_related("role_rows"),
+        username=username,
+    )
+    _with_role_labels([person])
+    groups = (
+        SupportGroup.objects.for_user(request.user, "view")
+        .filter(Q(members=person) | Q(manager=person))
+        .distinct()
+    )
+    return render(request, "people/user_detail.html", {"person": person, "groups": groups})

@@ -1,0 +1,487 @@
+"""CMDB API: CI classes, configuration items, relationships, service links and impact analysis.
+
+IT staff read the CMDB; requesters see none of it (empty lists, 404 on a single CI).
+Administrators define classes; administrators and a CI's owner group change CIs and relate them;
+administrators and the service owner link CIs to a service.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.db.models import Count, Q
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import StringConstraints
+
+from steward.core.api_support import ERRORS, PageParams, StrictSchema, page_of, paginate
+from steward.core.errors import NotFound, ValidationError
+from steward.core.operations import get_visible, require_admin
+from steward.people.models import SupportGroup
+from steward.people.schemas import GroupBrief, UserBrief, Version
+from steward.services import cmdb_operations as ops
+from steward.services import impact
+from steward.services.cmdb_models import (
+    CIClass,
+    CIRelationship,
+    CIStatus,
+    ConfigurationItem,
+    Environment,
+    RelationshipType,
+    ServiceCI,
+)
+from steward.services.models import Service
+from steward.services.schemas import OrganizationBrief
+
+router = Router(tags=["cmdb"])
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(max_length=10_000)]
+Text = Annotated[str, StringConstraints(max_length=200)]
+
+# --- schemas ------------------------------------------------------------------------------------
+
+
+class CIClassOut(Schema):
+    id: int
+    name: str
+    description: str
+    attribute_schema: dict[str, Any]
+    ci_count: int
+    version: int
+
+
+class CIClassCreate(StrictSchema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    description: Description = ""
+    attribute_schema: dict[str, Any] = Field(
+        default_factory=dict, description="JSON Schema (draft 2020-12) of the CI attributes"
+    )
+
+
+class CIClassUpdate(StrictSchema):
+    version: Version
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    description: Description | None = None
+    attribute_schema: dict[str, Any] | None = None
+
+
+class CIRef(Schema):
+    id: int
+    name: str
+    ci_class: str
+
+
+class CIOut(Schema):
+    id: int
+    name: str
+    ci_class: CIClassBrief
+    status: CIStatus
+    environment: Environment
+    owner_group: GroupBrief | None
+    description: str
+    attributes: dict[str, Any]
+    version: int
+
+
+class CIClassBrief(Schema):
+    id: int
+    name: str
+
+
+class CICreate(StrictSchema):
+    name: Name
+    ci_class: int
+    status: CIStatus = CIStatus.ACTIVE
+    environment: Environment = Environment.PRODUCTION
+    owner_group: int | None = None
+    description: Description = ""
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class CIUpdate(StrictSchema):
+    version: Version
+    name: Name | None = None
+    ci_class: int | None = None
+    status: CIStatus | None = None
+    environment: Environment | None = None
+    owner_group: int | None = None
+    description: Description | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class CIFilters(StrictSchema):
+    ci_class: int | None = None
+    status: CIStatus | None = None
+    environment: Environment | None = None
+    owner_group: int | None = None
+    no_owner_group: bool | None = Field(None, description="Only CIs without an owner group")
+    service: int | None = Field(None, description="CIs that deliver this service")
+    q: Text | None = Field(None, description="Text in the name")
+
+
+class RelationshipOut(Schema):
+    id: int
+    source: CIRef
+    type: RelationshipType
+    target: CIRef
+
+
+class RelationshipCreate(StrictSchema):
+    source: int
+    type: RelationshipType
+    target: int
+
+
+class RelationshipFilters(StrictSchema):
+    ci: int | None = Field(None, description="Relationships from or to this CI")
+    type: RelationshipType | None = None
+
+
+class ServiceRef(Schema):
+    id: int
+    name: str
+
+
+class ServiceCIOut(Schema):
+    id: int
+    service: ServiceRef
+    ci: CIRef
+
+
+class ServiceCICreate(StrictSchema):
+    service: int
+    ci: int
+
+
+class ServiceCIFilters(StrictSchema):
+    service: int | None = None
+    ci: int | None = None
+
+
+class ImpactService(Schema):
+    id: int
+    name: str
+    status: str
+    criticality: int
+
+
+class PathStep(Schema):
+    ci: CIRef
+    relationship: RelationshipType | None = Field(
+        description="How the impact reached this CI from the previous step (null for the first)"
+    )
+
+
+class ImpactedService(Schema):
+    service: ImpactService
+    owner: UserBrief
+    customers: list[OrganizationBrief]
+    delivered_by: CIRef = Field(description="The CI, linked to the service, that the path reaches")
+    depth: int = Field(description="Relationships between the failing CI and that CI")
+    path: list[PathStep]
+    explanation: list[str]
+
+
+class ImpactOut(Schema):
+    ci: CIRef
+    affected_ci_count: int = Field(description="Other CIs reached through the graph")
+    count: int
+    services: list[ImpactedService]
+
+
+CIOut.model_rebuild()
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _ref(ci: ConfigurationItem) -> dict:
+    return {"id": ci.pk, "name": ci.name, "ci_class": ci.ci_class.name}
+
+
+def class_out(c: CIClass) -> dict:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "description": c.description,
+        "attribute_schema": c.attribute_schema,
+        "ci_count": c.ci_count,
+        "version": c.version,
+    }
+
+
+def ci_out(ci: ConfigurationItem) -> dict:
+    g = ci.owner_group
+    return {
+        "id": ci.pk,
+        "name": ci.name,
+        "ci_class": {"id": ci.ci_class.pk, "name": ci.ci_class.name},
+        "status": ci.status,
+        "environment": ci.environment,
+        "owner_group": {"id": g.pk, "name": g.name} if g else None,
+        "description": ci.description,
+        "attributes": ci.attributes,
+        "version": ci.version,
+    }
+
+
+def rel_out(r: CIRelationship) -> dict:
+    return {"id": r.pk, "source": _ref(r.source), "type": r.type, "target": _ref(r.target)}
+
+
+def _classes():
+    return CIClass.objects.annotate(ci_count=Count("cis"))
+
+
+def _cis():
+    return ConfigurationItem.objects.select_related("ci_class", "owner_group")
+
+
+def _rels():
+    return CIRelationship.objects.select_related("source__ci_class", "target__ci_class")
+
+
+def _ref_of(qs, actor, field: str, pk: int | None, label: str):
+    if pk is None:
+        return None
+    row = qs.for_user(actor, "view").filter(pk=pk).first()
+    if row is None:
+        raise ValidationError.field(field, f"{label} {pk} does not exist")
+    return row
+
+
+def _not_null(data: dict, *names: str) -> None:
+    for name in names:
+        if name in data and data[name] is None:
+            raise ValidationError.field(name, "cannot be null")
+
+
+# --- CI classes ---------------------------------------------------------------------------------
+
+
+@router.get("/ci-classes", response={200: page_of(CIClassOut), **ERRORS}, summary="CI classes")
+def list_classes(request, page: Query[PageParams]):
+    return paginate(_classes().for_user(request.auth, "view").order_by("name"), page, class_out)
+
+
+@router.post(
+    "/ci-classes", response={201: CIClassOut, **ERRORS}, summary="Define a CI class (admins)"
+)
+def create_class(request, payload: CIClassCreate):
+    c = ops.create_ci_class(request.auth, **payload.dict())
+    return Status(201, class_out(get_visible(_classes(), request.auth, c.pk, "CI class")))
+
+
+@router.get("/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="A CI class")
+def get_class(request, class_id: int):
+    return class_out(get_visible(_classes(), request.auth, class_id, "CI class"))
+
+
+@router.patch(
+    "/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="Change a CI class"
+)
+def update_class(request, class_id: int, payload: CIClassUpdate):
+    c = get_visible(CIClass.objects, request.auth, class_id, "CI class")
+    data = payload.dict(exclude_unset=True)
+    _not_null(data, "name", "description", "attribute_schema")
+    ops.update_ci_class(request.auth, c, version=data.pop("version"), **data)
+    return class_out(get_visible(_classes(), request.auth, class_id, "CI class"))
+
+
+# --- CIs ----------------------------------------------------------------------------------------
+
+
+@router.get("/cis", response={200: page_of(CIOut), **ERRORS}, summary="Configuration items")
+def list_cis(request, filters: Query[CIFilters], page: Query[PageParams]):
+    qs = _cis().for_user(request.auth, "view")
+    if filters.ci_class is not None:
+        qs = qs.filter(ci_class_id=filters.ci_class)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.environment:
+        qs = qs.filter(environment=filters.environment)
+    if filters.owner_group is not None:
+        qs = qs.filter(owner_group_id=filters.owner_group)
+    if filters.no_owner_group:
+        qs = qs.filter(owner_group__isnull=True)
+    if filters.service is not None:
+        qs = qs.filter(service_links__service_id=filters.service)
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q)
+    return paginate(qs.distinct().order_by("name", "id"), page, ci_out)
+
+
+def _ci_refs(actor, data: dict) -> dict:
+    if "ci_class" in data:
+        _not_null(data, "ci_class")
+        data["ci_class"] = _ref_of(CIClass.objects, actor, "ci_class", data["ci_class"], "CI class")
+    if "owner_group" in data:
+        data["owner_group"] = _ref_of(
+            SupportGroup.objects, actor, "owner_group", data["owner_group"], "group"
+        )
+    return data
+
+
+@router.post("/cis", response={201: CIOut, **ERRORS}, summary="Record a configuration item")
+def create_ci(request, payload: CICreate):
+    ci = ops.create_ci(request.auth, **_ci_refs(request.auth, payload.dict()))
+    return Status(201, ci_out(get_visible(_cis(), request.auth, ci.pk, "CI")))
+
+
+# --- CSV import (declared before /cis/{ci_id} so that "import" is not read as an id) --------
+
+
+class CsvImportIn(StrictSchema):
+    csv: Annotated[str, StringConstraints(min_length=1, max_length=1_000_000)] = Field(
+        description="The CSV text, header first"
+    )
+
+
+class CsvImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post(
+    "/cis/import",
+    response={200: CsvImportOut, **ERRORS},
+    summary="Import CIs from CSV (admins): all rows or none; errors name row and column",
+    description=(
+        "Columns: `name`, `class` (required), `status`, `environment`, `owner_group` (a group "
+        "name), `description`, and `attr:<attribute>` per attribute. A CI with the same class "
+        "and name is updated. Errors are reported in `fields` as `rows.<line>.<column>`, "
+        "counting the header as line 1; when any row is wrong nothing is imported."
+    ),
+)
+def import_cis(request, payload: CsvImportIn):
+    return ops.import_cis(request.auth, payload.csv)
+
+
+@router.post(
+    "/ci-relationships/import",
+    response={200: CsvImportOut, **ERRORS},
+    summary="Import CI relationships from CSV (admins): all rows or none",
+    description=(
+        "Columns: `source`, `type`, `target` (CI names), and `source_class` / `target_class` "
+        "where a name is used in several classes. Existing relationships are left as they are."
+    ),
+)
+def import_relationships(request, payload: CsvImportIn):
+    return ops.import_relationships(request.auth, payload.csv)
+
+
+@router.get("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="One configuration item")
+def get_ci(request, ci_id: int):
+    return ci_out(get_visible(_cis(), request.auth, ci_id, "CI"))
+
+
+@router.patch("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="Change a CI")
+def update_ci(request, ci_id: int, payload: CIUpdate):
+    ci = get_visible(_cis(), request.auth, ci_id, "CI")
+    data = payload.dict(exclude_unset=True)
+    _not_null(data, "name", "status", "environment", "description", "attributes")
+    ops.update_ci(request.auth, ci, version=data.pop("version"), **_ci_refs(request.auth, data))
+    return ci_out(get_visible(_cis(), request.auth, ci_id, "CI"))
+
+
+@router.get(
+    "/cis/{ci_id}/impact",
+    response={200: ImpactOut, **ERRORS},
+    summary="Services affected when this CI fails, with owners, customers and the path",
+)
+def ci_impact(request, ci_id: int):
+    return impact.analyse(get_visible(_cis(), request.auth, ci_id, "CI"))
+
+
+# --- relationships ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/ci-relationships",
+    response={200: page_of(RelationshipOut), **ERRORS},
+    summary="CI relationships",
+)
+def list_relationships(request, filters: Query[RelationshipFilters], page: Query[PageParams]):
+    qs = _rels().for_user(request.auth, "view")
+    if filters.ci is not None:
+        qs = qs.filter(Q(source_id=filters.ci) | Q(target_id=filters.ci))
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    return paginate(qs.order_by("id"), page, rel_out)
+
+
+@router.post(
+    "/ci-relationships",
+    response={201: RelationshipOut, **ERRORS},
+    summary="Relate two CIs: source <type> target",
+)
+def create_relationship(request, payload: RelationshipCreate):
+    source = _ref_of(_cis(), request.auth, "source", payload.source, "CI")
+    target = _ref_of(_cis(), request.auth, "target", payload.target, "CI")
+    rel = ops.create_relationship(request.auth, source=source, target=target, type=payload.type)
+    return Status(201, rel_out(_rels().get(pk=rel.pk)))
+
+
+@router.delete(
+    "/ci-relationships/{rel_id}", response={204: None, **ERRORS}, summary="Remove a relationship"
+)
+def delete_relationship(request, rel_id: int):
+    ops.delete_relationship(
+        request.auth, get_visible(_rels(), request.auth, rel_id, "Relationship")
+    )
+    return Status(204, None)
+
+
+# --- service ↔ CI -------------------------------------------------------------------------------
+
+
+def link_out(link: ServiceCI) -> dict:
+    return {
+        "id": link.pk,
+        "service": {"id": link.service.pk, "name": link.service.name},
+        "ci": _ref(link.ci),
+    }
+
+
+def _links():
+    return ServiceCI.objects.select_related("service", "ci__ci_class")
+
+
+@router.get(
+    "/service-cis",
+    response={200: page_of(ServiceCIOut), **ERRORS},
+    summary="Which CIs deliver which services",
+)
+def list_links(request, filters: Query[ServiceCIFilters], page: Query[PageParams]):
+    qs = _links().for_user(request.auth, "view")
+    if filters.service is not None:
+        qs = qs.filter(service_id=filters.service)
+    if filters.ci is not None:
+        qs = qs.filter(ci_id=filters.ci)
+    return paginate(qs.order_by("id"), page, link_out)
+
+
+@router.post(
+    "/service-cis",
+    response={201: ServiceCIOut, **ERRORS},
+    summary="Link a CI to the service it delivers (admins and the service owner)",
+)
+def create_link(request, payload: ServiceCICreate):
+    if not request.auth.is_it:
+        require_admin(request.auth, "link CIs to services")
+    service = _ref_of(Service.objects, request.auth, "service", payload.service, "service")
+    ci = _ref_of(_cis(), request.auth, "ci", payload.ci, "CI")
+    link = ops.link_service_ci(request.auth, service=service, ci=ci)
+    return Status(201, link_out(_links().get(pk=link.pk)))
+
+
+@router.delete(
+    "/service-cis/{link_id}", response={204: None, **ERRORS}, summary="Unlink a CI from a service"
+)
+def delete_link(request, link_id: int):
+    link = _links().for_user(request.auth, "view").filter(pk=link_id).first()
+    if link is None:
+        raise NotFound(f"Link {link_id} not found.")
+    ops.unlink_service_ci(request.auth, link)
+    return Status(204, None)

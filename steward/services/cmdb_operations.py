@@ -1,0 +1,473 @@
+"""Domain operations of the CMDB: the only code that writes CI classes, CIs, relationships and
+service-CI links. Each runs in one transaction, checks permission and writes the journal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+import jsonschema
+from django.db import transaction
+
+from steward.core import journal
+from steward.core.concurrency import save_versioned
+from steward.core.errors import PermissionDenied, ValidationError
+from steward.core.operations import full_clean, require, require_admin
+from steward.people.models import SupportGroup
+from steward.services.cmdb_models import (
+    CIClass,
+    CIRelationship,
+    ConfigurationItem,
+    RelationshipType,
+    ServiceCI,
+)
+from steward.services.models import Service
+
+CLASS_FIELDS = ["name", "description", "attribute_schema"]
+CI_FIELDS = [
+    "name",
+    "ci_class",
+    "status",
+    "environment",
+    "owner_group",
+    "description",
+    "attributes",
+]
+VALIDATOR = jsonschema.Draft202012Validator
+
+
+# --- attribute schemas --------------------------------------------------------------------------
+
+
+def check_schema(schema) -> None:
+    """Refuse a schema that is not a JSON Schema object (422 on ``attribute_schema``)."""
+    if not isinstance(schema, dict):
+        raise ValidationError.field("attribute_schema", "must be a JSON Schema object")
+    try:
+        VALIDATOR.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        where = "/".join(str(p) for p in exc.path)
+        raise ValidationError.field(
+            "attribute_schema",
+            f"not a valid JSON Schema{f' at {where}' if where else ''}: {exc.message}",
+        ) from exc
+
+
+def attribute_problems(schema: dict, attributes) -> dict[str, list[str]]:
+    """``{"attributes.<name>": [problem, ...]}`` for every way ``attributes`` breaks ``schema``."""
+    problems: dict[str, list[str]] = {}
+    for error in sorted(VALIDATOR(schema).iter_errors(attributes), key=lambda e: list(e.path)):
+        path = [str(p) for p in error.absolute_path]
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [p for p in error.validator_value if p not in error.instance]
+            for name in missing:
+                problems.setdefault(".".join(["attributes", *path, name]), []).append("required")
+            continue
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            patterns = error.schema.get("patternProperties", {})
+            extra = [p for p in error.instance if p not in allowed and not patterns]
+            if extra:
+                for name in extra:
+                    problems.setdefault(".".join(["attributes", *path, name]), []).append(
+                        "unknown attribute for this class"
+                    )
+                continue
+        problems.setdefault(".".join(["attributes", *path]), []).append(error.message)
+    return problems
+
+
+def _check_attributes(ci_class: CIClass, attributes) -> None:
+    if not isinstance(attributes, dict):
+        raise ValidationError.field("attributes", "must be an object")
+    problems = attribute_problems(ci_class.attribute_schema or {}, attributes)
+    if problems:
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
+        raise ValidationError(f"Invalid attributes for class {ci_class.name} — {summary}", problems)
+
+
+# --- CI classes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_ci_class(actor, **fields) -> CIClass:
+    require_admin(actor, "define CI classes")
+    check_schema(fields.get("attribute_schema", {}))
+    ci_class = CIClass(**fields)
+    full_clean(ci_class)
+    ci_class.save()
+    journal.record(
+        actor,
+        ci_class,
+        "created",
+        {f: [None, v] for f, v in journal.snapshot(ci_class, CLASS_FIELDS).items()},
+    )
+    return ci_class
+
+
+@transaction.atomic
+def update_ci_class(actor, ci_class: CIClass, *, version: int | None, **changes) -> CIClass:
+    """Change a class. A new attribute schema must still accept every CI of the class."""
+    require(actor, "change", ci_class)
+    before = journal.snapshot(ci_class, CLASS_FIELDS)
+    if "attribute_schema" in changes:
+        check_schema(changes["attribute_schema"])
+        broken = [
+            ci.name
+            for ci in ci_class.cis.only("name", "attributes").order_by("name").iterator()
+            if VALIDATOR(changes["attribute_schema"]).is_valid(ci.attributes) is False
+        ]
+        if broken:
+            names = ", ".join(broken[:5]) + (
+                f" and {len(broken) - 5} more" if len(broken) > 5 else ""
+            )
+            raise ValidationError.field(
+                "attribute_schema", f"{len(broken)} CIs of this class would break it: {names}"
+            )
+    for name, value in changes.items():
+        setattr(ci_class, name, value)
+    full_clean(ci_class)
+    save_versioned(ci_class, version, list(changes))
+    journal.record(
+        actor, ci_class, "updated", journal.diff(before, journal.snapshot(ci_class, CLASS_FIELDS))
+    )
+    return ci_class
+
+
+# --- configuration items ------------------------------------------------------------------------
+
+
+def _may_assign_group(actor, group: SupportGroup | None) -> None:
+    """Non-admins may only create CIs for (or hand them to) a group they manage or belong to."""
+    if actor is None or actor.is_admin:
+        return
+    if group is None or not (
+        group.manager_id == actor.pk or group.members.filter(pk=actor.pk).exists()
+    ):
+        raise PermissionDenied(
+            "You may only give CIs to a group you manage or belong to.",
+            {"owner_group": ["not a group you manage or belong to"]},
+        )
+
+
+def _check_group(group: SupportGroup | None) -> None:
+    if group is not None and not group.is_active:
+        raise ValidationError.field("owner_group", f"group {group.name!r} is inactive")
+
+
+@transaction.atomic
+def create_ci(actor, **fields) -> ConfigurationItem:
+    if actor is not None and not actor.is_it:
+        raise PermissionDenied("Only IT staff may record configuration items.")
+    _may_assign_group(actor, fields.get("owner_group"))
+    _check_group(fields.get("owner_group"))
+    fields.setdefault("attributes", {})
+    _check_attributes(fields["ci_class"], fields["attributes"])
+    ci = ConfigurationItem(**fields)
+    full_clean(ci)
+    ci.save()
+    journal.record(
+        actor, ci, "created", {f: [None, v] for f, v in journal.snapshot(ci, CI_FIELDS).items()}
+    )
+    return ci
+
+
+@transaction.atomic
+def update_ci(actor, ci: ConfigurationItem, *, version: int | None, **changes) -> ConfigurationItem:
+    require(actor, "change", ci)
+    if "owner_group" in changes:
+        _may_assign_group(actor, changes["owner_group"])
+        _check_group(changes["owner_group"])
+    before = journal.snapshot(ci, CI_FIELDS)
+    for name, value in changes.items():
+        setattr(ci, name, value)
+    if {"attributes", "ci_class"} & set(changes):
+        _check_attributes(ci.ci_class, ci.attributes)
+    full_clean(ci)
+    save_versioned(ci, version, list(changes))
+    journal.record(actor, ci, "updated", journal.diff(before, journal.snapshot(ci, CI_FIELDS)))
+    return ci
+
+
+# --- relationships ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_relationship(
+    actor, *, source: ConfigurationItem, target: ConfigurationItem, type: str
+) -> CIRelationship:
+    """``source <type> target``; whoever may change the source CI may relate it."""
+    require(actor, "change", source)
+    rel = CIRelationship(source=source, target=target, type=type)
+    if source.pk == target.pk:
+        raise ValidationError.field("target", "a CI cannot be related to itself")
+    if CIRelationship.objects.filter(source=source, target=target, type=type).exists():
+        raise ValidationError.field("target", f"{source} already {rel.get_type_display()} {target}")
+    full_clean(rel)
+    rel.save()
+    journal.record(actor, source, "relationship_added", {"relationship": [None, str(rel)]})
+    return rel
+
+
+@transaction.atomic
+def delete_relationship(actor, rel: CIRelationship) -> None:
+    require(actor, "change", rel)
+    text = str(rel)
+    source = rel.source
+    rel.delete()
+    journal.record(actor, source, "relationship_removed", {"relationship": [text, None]})
+
+
+# --- service ↔ CI -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_service_ci(actor, *, service: Service, ci: ConfigurationItem) -> ServiceCI:
+    """Record that ``ci`` delivers ``service`` (administrators and the service owner)."""
+    if actor is not None and not (actor.is_admin or service.owner_id == actor.pk):
+        raise PermissionDenied("Only administrators and the service owner link CIs to a service.")
+    if ServiceCI.objects.filter(service=service, ci=ci).exists():
+        raise ValidationError.field("ci", f"{ci} is already linked to {service}")
+    link = ServiceCI.objects.create(service=service, ci=ci)
+    journal.record(actor, service, "ci_linked", {"cis": [None, ci.name]})
+    return link
+
+
+@transaction.atomic
+def unlink_service_ci(actor, link: ServiceCI) -> None:
+    require(actor, "change", link)
+    service, name = link.service, link.ci.name
+    link.delete()
+    journal.record(actor, service, "ci_unlinked", {"cis": [name, None]})
+
+
+# --- bulk (imports, demo, benchmarks) -----------------------------------------------------------
+
+
+def bulk_cis(actor, rows: Iterable[ConfigurationItem]) -> list[ConfigurationItem]:
+    """Insert many CIs in one statement per batch (benchmarks, importers that validated them)."""
+    require_admin(actor, "bulk-load configuration items")
+    cis = ConfigurationItem.objects.bulk_create(list(rows), batch_size=2000)
+    journal.record_many(actor, cis, "created", comment="bulk load")
+    return cis
+
+
+def bulk_service_links(actor, rows: Iterable[ServiceCI]) -> list[ServiceCI]:
+    require_admin(actor, "bulk-load service links")
+    links = ServiceCI.objects.bulk_create(list(rows), batch_size=2000)
+    journal.record_many(actor, links, "created", comment="bulk load")
+    return links
+
+
+def bulk_relationships(actor, rows: Iterable[CIRelationship]) -> list[CIRelationship]:
+    """Insert many relationships in one statement per batch (caller holds the transaction)."""
+    require_admin(actor, "bulk-load CI relationships")
+    rels = CIRelationship.objects.bulk_create(list(rows), batch_size=2000)
+    journal.record_many(actor, rels, "created", comment="bulk load")
+    return rels
+
+
+# --- CSV import ---------------------------------------------------------------------------------
+
+CI_COLUMNS = {"name", "class", "status", "environment", "owner_group", "description"}
+REL_COLUMNS = {"source", "type", "target", "source_class", "target_class"}
+ATTR_PREFIX = "attr:"
+MAX_IMPORT_ROWS = 5000
+
+
+def _coerce(schema: dict, name: str, text: str):
+    """A CSV cell as the type the class schema declares for attribute ``name``."""
+    kind = schema.get("properties", {}).get(name, {}).get("type")
+    if text == "":
+        return None
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "boolean" and text.lower() in {"true", "false", "yes", "no", "1", "0"}:
+            return text.lower() in {"true", "yes", "1"}
+        if kind in {"array", "object"}:
+            return json.loads(text)
+    except ValueError:
+        return text  # the schema check names it
+    return text
+
+
+def _rows(text: str, required: set[str], known: set[str], allow_attrs: bool):
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = sorted(required - set(header))
+    unknown = [
+        h for h in header if h not in known and not (allow_attrs and h.startswith(ATTR_PREFIX))
+    ]
+    problems = {}
+    if missing:
+        problems["header"] = [f"missing columns: {', '.join(missing)}"]
+    if unknown:
+        problems.setdefault("header", []).append(f"unknown columns: {', '.join(unknown)}")
+    if problems:
+        raise ValidationError(
+            "The CSV header is not right — " + "; ".join(problems["header"]), problems
+        )
+    rows = []
+    for raw in reader:
+        rows.append({(k or "").strip(): (v or "").strip() for k, v in raw.items()})
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise ValidationError.field("csv", f"more than {MAX_IMPORT_ROWS} rows: split the file")
+    return rows
+
+
+def _raise_rows(problems: dict[str, list[str]], what: str) -> None:
+    if problems:
+        rows = sorted({int(k.split(".")[1]) for k in problems if k.startswith("rows.")})
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in list(problems.items())[:20])
+        raise ValidationError(
+            f"Nothing imported: {len(rows)} {what} rows have problems (row numbers count the "
+            f"header as row 1) — {summary}",
+            problems,
+        )
+
+
+@transaction.atomic
+def import_cis(actor, text: str) -> dict:
+    """Create or update CIs from CSV (columns name, class, and optionally status, environment,
+    owner_group, description, ``attr:<name>``). Every row is checked first; if any row is
+    wrong nothing is written and the answer names each bad row and column."""
+    require_admin(actor, "import configuration items")
+    rows = _rows(text, {"name", "class"}, CI_COLUMNS, allow_attrs=True)
+    classes = {c.name: c for c in CIClass.objects.all()}
+    groups = {g.name: g for g in SupportGroup.objects.all()}
+    problems: dict[str, list[str]] = {}
+    plans = []
+    seen: set[tuple[str, str]] = set()
+    for i, row in enumerate(rows, start=2):
+        where = f"rows.{i}"
+        ci_class = classes.get(row.get("class", ""))
+        if ci_class is None:
+            problems.setdefault(f"{where}.class", []).append(
+                f"unknown CI class {row.get('class', '')!r}"
+            )
+            continue
+        if not row.get("name"):
+            problems.setdefault(f"{where}.name", []).append("required")
+            continue
+        if (ci_class.name, row["name"]) in seen:
+            problems.setdefault(f"{where}.name", []).append("appears twice in the file")
+        seen.add((ci_class.name, row["name"]))
+        group = None
+        if row.get("owner_group"):
+            group = groups.get(row["owner_group"])
+            if group is None:
+                problems.setdefault(f"{where}.owner_group", []).append(
+                    f"unknown group {row['owner_group']!r}"
+                )
+        attributes = {
+            k.removeprefix(ATTR_PREFIX): _coerce(
+                ci_class.attribute_schema, k.removeprefix(ATTR_PREFIX), v
+            )
+            for k, v in row.items()
+            if k.startswith(ATTR_PREFIX) and v != ""
+        }
+        for field, msgs in attribute_problems(ci_class.attribute_schema or {}, attributes).items():
+            problems.setdefault(f"{where}.{field}", []).extend(msgs)
+        fields = {
+            "name": row["name"],
+            "ci_class": ci_class,
+            "owner_group": group,
+            "attributes": attributes,
+            "status": row.get("status") or "active",
+            "environment": row.get("environment") or "production",
+            "description": row.get("description", ""),
+        }
+        candidate = ConfigurationItem(**fields)
+        try:
+            full_clean(candidate, exclude=["ci_class", "owner_group"])
+        except ValidationError as exc:
+            for k, msgs in exc.fields.items():
+                if k == "body" or "already exists" in " ".join(msgs):
+                    continue
+                problems.setdefault(f"{where}.{k}", []).extend(msgs)
+        plans.append(fields)
+    _raise_rows(problems, "CI")
+    existing = {
+        (c.ci_class_id, c.name): c
+        for c in ConfigurationItem.objects.filter(name__in=[p["name"] for p in plans])
+    }
+    created = updated = 0
+    for fields in plans:
+        current = existing.get((fields["ci_class"].pk, fields["name"]))
+        if current is None:
+            create_ci(actor, **fields)
+            created += 1
+        else:
+            changes = {
+                k: v
+                for k, v in fields.items()
+                if k not in {"name", "ci_class"} and getattr(current, k) != v
+            }
+            if changes:
+                update_ci(actor, current, version=None, **changes)
+                updated += 1
+    return {"created": created, "updated": updated, "unchanged": len(plans) - created - updated}
+
+
+@transaction.atomic
+def import_relationships(actor, text: str) -> dict:
+    """Create relationships from CSV (columns source, type, target; ``source_class`` and
+    ``target_class`` when a name is used by CIs of several classes). All or nothing."""
+    require_admin(actor, "import CI relationships")
+    rows = _rows(text, {"source", "type", "target"}, REL_COLUMNS, allow_attrs=False)
+    names = {r[k] for r in rows for k in ("source", "target") if r.get(k)}
+    by_name: dict[str, list[ConfigurationItem]] = {}
+    for ci in ConfigurationItem.objects.filter(name__in=names).select_related("ci_class"):
+        by_name.setdefault(ci.name, []).append(ci)
+    existing = set(
+        CIRelationship.objects.filter(source__name__in=names).values_list(
+            "source_id", "target_id", "type"
+        )
+    )
+    problems: dict[str, list[str]] = {}
+    new: list[CIRelationship] = []
+    planned: set[tuple] = set()
+    for i, row in enumerate(rows, start=2):
+        where = f"rows.{i}"
+        ends = {}
+        for end in ("source", "target"):
+            candidates = by_name.get(row.get(end, ""), [])
+            if row.get(f"{end}_class"):
+                candidates = [c for c in candidates if c.ci_class.name == row[f"{end}_class"]]
+            if not candidates:
+                problems.setdefault(f"{where}.{end}", []).append(
+                    f"no CI named {row.get(end, '')!r}"
+                )
+            elif len(candidates) > 1:
+                problems.setdefault(f"{where}.{end}", []).append(
+                    f"{len(candidates)} CIs are named {row[end]!r}: add a {end}_class column"
+                )
+            else:
+                ends[end] = candidates[0]
+        if row.get("type") not in RelationshipType.values:
+            problems.setdefault(f"{where}.type", []).append(
+                f"must be one of {', '.join(RelationshipType.values)}"
+            )
+            continue
+        if len(ends) < 2:
+            continue
+        key = (ends["source"].pk, ends["target"].pk, row["type"])
+        if ends["source"].pk == ends["target"].pk:
+            problems.setdefault(f"{where}.target", []).append("a CI cannot be related to itself")
+        elif key in planned:
+            problems.setdefault(f"{where}", []).append("appears twice in the file")
+        elif key not in existing:
+            planned.add(key)
+            new.append(
+                CIRelationship(source=ends["source"], target=ends["target"], type=row["type"])
+            )
+    _raise_rows(problems, "relationship")
+    rels = CIRelationship.objects.bulk_create(new, batch_size=2000)
+    for rel in rels:
+        journal.record(actor, rel.source, "relationship_added", {"relationship": [None, str(rel)]})
+    return {"created": len(rels), "updated": 0, "unchanged": len(rows) - len(rels)}

@@ -1,0 +1,241 @@
+"""Steward settings, read from the environment (12-factor) with safe embedded defaults.
+
+Every variable is documented in docs/configuration.md and .env.example.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DATA_DIR = Path(env.str("STEWARD_DATA_DIR", default=str(BASE_DIR / "var")))
+if not DATA_DIR.is_absolute():
+    DATA_DIR = BASE_DIR / DATA_DIR
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("STEWARD_DEBUG", default=False)
+HTTPS = env.bool("STEWARD_HTTPS", default=False)
+
+# --- database -------------------------------------------------------------------------------
+_database_url = env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'steward.sqlite3'}"
+DATABASES = {"default": env.db_url_config(_database_url)}
+EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if EMBEDDED:
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
+        # two writers queue instead of failing with "database is locked" half-way through.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("STEWARD_DB_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- secret key -----------------------------------------------------------------------------
+SECRET_KEY = env.str("STEWARD_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured(
+            "STEWARD_SECRET_KEY must be set when STEWARD_DEBUG is off and DATABASE_URL names a "
+            "server database (production mode)."
+        )
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text().strip()
+
+ALLOWED_HOSTS = env.list("STEWARD_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("STEWARD_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- applications ---------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "huey.contrib.djhuey",
+    # Steward practices, lowest layer first (see docs/architecture.md).
+    "steward.core",
+    "steward.people",
+    "steward.notifications",
+    "steward.services",
+    "steward.ownership",
+    "steward.slm",
+    "steward.incidents",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "steward.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "steward.people.middleware.UserPreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "steward.urls"
+STEWARD_API = "steward.api.api"
+WSGI_APPLICATION = "steward.wsgi.application"
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "steward.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- i18n / time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nl", "Nederlands"), ("de", "Deutsch"), ("fr", "Français")]
+TIME_ZONE = env.str("STEWARD_TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background queue -----------------------------------------------------------------------
+_queue_url = env.str("STEWARD_QUEUE_URL", default="") or f"sqlite:///{DATA_DIR / 'queue.sqlite3'}"
+if _queue_url.startswith(("redis://", "rediss://")):
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "steward",
+        "url": _queue_url,
+        "immediate": False,
+        "consumer": {
+            "workers": env.int("STEWARD_QUEUE_WORKERS", default=4),
+            "worker_type": "thread",
+        },
+    }
+elif _queue_url.startswith("sqlite:///"):
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "steward",
+        "filename": _queue_url.removeprefix("sqlite:///"),
+        "immediate": False,
+        "consumer": {
+            "workers": env.int("STEWARD_QUEUE_WORKERS", default=2),
+            "worker_type": "thread",
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STEWARD_QUEUE_URL must start with redis://, rediss:// or sqlite:///, not {_queue_url!r}"
+    )
+QUEUE_URL = _queue_url
+
+# --- mail -----------------------------------------------------------------------------------
+_email_url = env.str("STEWARD_EMAIL_URL", default="")
+if _email_url:
+    vars().update(env.email_url_config(_email_url))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("STEWARD_EMAIL_FROM", default="steward@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("STEWARD_EMAIL_TIMEOUT", default=20)
+#: Outbox delivery: attempts before a message is marked failed, and the first retry delay.
+OUTBOX_MAX_ATTEMPTS = env.int("STEWARD_OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_RETRY_BASE_SECONDS = env.int("STEWARD_OUTBOX_RETRY_BASE_SECONDS", default=30)
+
+# --- security -------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("STEWARD_SESSION_AGE", default=60 * 60 * 12)
+# Request size limits: form and JSON bodies (attachments use their own limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("STEWARD_MAX_BODY_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("STEWARD_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("STEWARD_HSTS_PRELOAD", default=True)
+    SECURE_SSL_HOST = env.str("STEWARD_SSL_HOST", default="") or None
+
+#: Failed logins allowed per username (and per client address) in LOGIN_THROTTLE_WINDOW seconds.
+LOGIN_THROTTLE_ATTEMPTS = env.int("STEWARD_LOGIN_ATTEMPTS", default=5)
+LOGIN_THROTTLE_WINDOW = env.int("STEWARD_LOGIN_WINDOW", default=15 * 60)
+
+#: API list pages: default and maximum page size.
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
+
+#: Incidents: resolved incidents close after this many days; largest attachment in bytes.
+STEWARD_INCIDENT_AUTO_CLOSE_DAYS = env.int("STEWARD_INCIDENT_AUTO_CLOSE_DAYS", default=7)
+STEWARD_ATTACHMENT_MAX_BYTES = env.int("STEWARD_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+
+STEWARD_PORT = env.int("STEWARD_PORT", default=8000)
+STEWARD_WEB_WORKERS = env.int("STEWARD_WEB_WORKERS", default=3)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("STEWARD_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The Huey consumer installs its own handler on "huey"; don't print its lines twice.
+        "huey": {"propagate": False, "handlers": ["console"]},
+        "huey.consumer": {"propagate": False},
+    },
+}

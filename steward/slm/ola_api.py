@@ -1,0 +1,54 @@
+"""OLA API: each support group's operational level agreement."""
+
+from __future__ import annotations
+
+from ninja import Query, Router
+
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.errors import NotFound
+from steward.core.operations import get_visible
+from steward.people.models import SupportGroup
+from steward.slm import operations as ops
+from steward.slm.models import OlaDefinition
+from steward.slm.sla_schemas import OlaIn, OlaOut
+
+router = Router(tags=["service levels"])
+
+
+def ola_out(o: OlaDefinition) -> dict:
+    return {
+        "group": o.group_id,
+        "group_name": o.group.name,
+        "handover_acceptance_seconds": o.handover_acceptance_seconds,
+        "time_with_group_seconds": o.time_with_group_seconds,
+        "thresholds": o.thresholds,
+        "pause_when_paused": o.pause_when_paused,
+        "is_active": o.is_active,
+        "version": o.version,
+    }
+
+
+@router.get("", response={200: page_of(OlaOut), **ERRORS}, summary="OLAs of the support groups")
+def list_olas(request, page: Query[PageParams]):
+    qs = OlaDefinition.objects.for_user(request.auth, "view").select_related("group")
+    return paginate(qs.order_by("group__name"), page, ola_out)
+
+
+@router.get("/{group_id}", response={200: OlaOut, **ERRORS}, summary="One group's OLA")
+def get_ola(request, group_id: int):
+    qs = OlaDefinition.objects.select_related("group").filter(group_id=group_id)
+    row = qs.for_user(request.auth, "view").first()
+    if row is None:
+        raise NotFound(f"Group {group_id} has no OLA.")
+    return ola_out(row)
+
+
+@router.put(
+    "/{group_id}",
+    response={200: OlaOut, **ERRORS},
+    summary="Set a group's OLA (administrators or the group's manager)",
+)
+def put_ola(request, group_id: int, payload: OlaIn):
+    group = get_visible(SupportGroup.objects, request.auth, group_id, "Group")
+    ola = ops.set_ola(request.auth, group, **payload.dict())
+    return ola_out(OlaDefinition.objects.select_related("group").get(pk=ola.pk))

@@ -1,0 +1,446 @@
+"""Operations on SLA clocks: practices feed ticket events in, the periodic job checks them.
+
+A practice calls :func:`track` from its own operations whenever a ticket is created or moves
+(status category, priority, first response), inside the same transaction; slm never imports
+the practice. :func:`check_clocks` runs every minute: it fires each warning threshold once per
+clock, detects breaches, journals both against the ticket and escalates through the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.db import transaction
+from django.utils import timezone
+
+from steward.core import journal
+from steward.notifications import operations as notifications
+from steward.slm import records
+from steward.slm.calendar_math import from_timestamp, to_timestamp
+from steward.slm.clock import Clock, Segment
+from steward.slm.matching import calendar_for, match_definition
+from steward.slm.models import ClockState, Metric, SlaClock, SlaSegment
+
+OPEN, PAUSED, RESOLVED, CANCELLED = "open", "paused", "resolved", "cancelled"
+CATEGORIES = (OPEN, PAUSED, RESOLVED, CANCELLED)
+BREACH_MARK = 100
+
+
+# --- rows <-> engine -----------------------------------------------------------------------------
+
+
+def _ts(value: dt.datetime | None) -> int | None:
+    return None if value is None else to_timestamp(value)
+
+
+def _dt(value: int | None) -> dt.datetime | None:
+    return None if value is None else from_timestamp(value)
+
+
+def _load(row: SlaClock) -> Clock:
+    finished = row.state if row.state in (ClockState.MET, ClockState.CANCELLED) else ""
+    if row.state == ClockState.BREACHED and row.stopped_at is not None:
+        finished = ClockState.BREACHED
+    return Clock(
+        calendar=row.calendar.as_work_calendar(),
+        target=row.target_seconds,
+        started=_ts(row.started_at),
+        elapsed=row.elapsed_seconds,
+        paused_working=row.paused_seconds,
+        since=_ts(row.since),
+        counting=row.counting,
+        reason=row.reason,
+        finished=finished,
+        breached_at=_ts(row.breached_at),
+        stopped_at=_ts(row.stopped_at),
+    )
+
+
+def _next_alert(row: SlaClock, clock: Clock) -> int | None:
+    """When the next unfired threshold (or the breach) is reached if the clock keeps running."""
+    if clock.stopped or not clock.counting:
+        return None
+    fired = set(row.thresholds_fired)
+    for percent in row.agreement.thresholds:
+        if percent not in fired:
+            needed = math.ceil(clock.target * percent / 100) - clock.elapsed
+            return clock.calendar.add_ts(clock.since, max(0, needed))
+    if BREACH_MARK not in fired:
+        return clock.calendar.add_ts(clock.since, max(0, clock.target - clock.elapsed + 1))
+    return None
+
+
+def _store(row: SlaClock, clock: Clock, new_segments: list[Segment]) -> None:
+    row.target_seconds = clock.target
+    row.started_at = _dt(clock.started)
+    row.since = _dt(clock.since)
+    row.counting = clock.counting
+    row.reason = clock.reason[:200]
+    row.elapsed_seconds = clock.elapsed
+    row.paused_seconds = clock.paused_working
+    row.state = clock.state
+    row.due_at = _dt(clock.due_at())
+    row.breached_at = _dt(clock.breached_at)
+    row.stopped_at = _dt(clock.stopped_at)
+    row.next_alert_at = _dt(_next_alert(row, clock))
+    row.save()
+    SlaSegment.objects.bulk_create(
+        [
+            SlaSegment(
+                clock=row,
+                start=_dt(s.start),
+                end=_dt(s.end),
+                kind=s.kind,
+                reason=s.reason[:200],
+                counted_seconds=s.counted,
+                paused_working_seconds=s.paused_working,
+            )
+            for s in new_segments
+        ]
+    )
+
+
+def _apply(row: SlaClock, change) -> tuple[str, str]:
+    """Run ``change(clock)`` on the row's clock and save; returns (state before, after)."""
+    clock = _load(row)
+    before = clock.state
+    mark = len(clock.segments)
+    change(clock)
+    _store(row, clock, clock.segments[mark:])
+    return before, clock.state
+
+
+# --- tracking ticket events ----------------------------------------------------------------------
+
+
+def _journal(
+    record_type: str, record_id: str, row: SlaClock, action: str, changes=None, comment: str = ""
+) -> None:
+    tracked = records.get(record_type)
+    target = tracked.instance(record_id) if tracked else None
+    journal.record(None, target or row, action, changes or {}, comment=comment)
+
+
+@transaction.atomic
+def track(
+    record_type: str,
+    record_id,
+    *,
+    at: dt.datetime | None = None,
+    category: str,
+    status: str = "",
+    priority: str = "",
+    service_id=None,
+    organization_id=None,
+    responded: bool = False,
+) -> list[SlaClock]:
+    """Feed one ticket event to its SLA clocks (creating them on the first event).
+
+    ``category`` is the status category after the event (open, paused, resolved, cancelled),
+    ``status`` its label for the ledger; ``responded`` marks the first response (a public reply
+    by an agent, or the first move to In Progress).
+    """
+    if category not in CATEGORIES:
+        raise ValueError(f"category must be one of {CATEGORIES}")
+    at = at or timezone.now()
+    now = to_timestamp(at)
+    record_id = str(record_id)
+    reason = f"status {status}" if status else category
+    rows = list(
+        SlaClock.objects.select_for_update(of=("self",))
+        .filter(record_type=record_type, record_id=record_id)
+        .select_related("definition", "ola__group__manager", "calendar")
+    )
+    if not any(r.definition_id for r in rows) and category not in (RESOLVED, CANCELLED):
+        started = _start(
+            record_type,
+            record_id,
+            at,
+            category,
+            reason,
+            priority,
+            service_id,
+            organization_id,
+            responded,
+        )
+        if not rows:
+            return started
+    new_def = None
+    if priority and any(r.priority != priority for r in rows):
+        new_def = match_definition(
+            record_type, priority=priority, service_id=service_id, organization_id=organization_id
+        )
+    for row in rows:
+        old_priority = row.priority
+
+        def change(clock: Clock, row=row):
+            if new_def is not None and row.definition_id and row.priority != priority:
+                target = new_def.target_for(row.metric)
+                if target is not None:
+                    clock.retarget(
+                        now, target, f"priority changed from {row.priority or '—'} to {priority}"
+                    )
+                row.priority = priority
+            _move(clock, row, now, category, reason, responded)
+
+        before, after = _apply(row, change)
+        if before != after:
+            _journal(
+                record_type,
+                record_id,
+                row,
+                f"sla_{after}",
+                {f"{row.agreement.name} {row.metric}": [before, after]},
+            )
+        elif old_priority != row.priority:
+            _journal(
+                record_type,
+                record_id,
+                row,
+                "sla_retargeted",
+                {f"{row.agreement.name} {row.metric} target": [old_priority, row.priority]},
+            )
+    return rows
+
+
+def _move(
+    clock: Clock, row: SlaClock, now: int, category: str, reason: str, responded: bool
+) -> None:
+    if row.metric == Metric.HANDOVER_ACCEPTANCE:
+        if category in (CANCELLED, RESOLVED):
+            clock.cancel(now, f"handover moot: {reason}")
+        return
+    if category == CANCELLED:
+        clock.cancel(now, reason)
+    elif category == RESOLVED or (row.metric == Metric.RESPONSE and responded):
+        clock.stop(now)
+    elif clock.stopped:
+        if row.metric == Metric.RESOLUTION and clock.finished != ClockState.CANCELLED:
+            clock.reopen(now, "reopened", restart=row.agreement.reopen_policy == "restart")
+            if category == PAUSED and row.agreement.pause_when_paused:
+                clock.pause(now, reason)
+    elif category == PAUSED and row.agreement.pause_when_paused:
+        if clock.counting:
+            clock.pause(now, reason)
+        else:
+            clock.relabel(now, reason)
+    elif not clock.counting:
+        clock.resume(now, reason)
+    elif clock.reason != reason:
+        clock.relabel(now, reason)
+
+
+def _start(
+    record_type, record_id, at, category, reason, priority, service_id, organization_id, responded
+) -> list[SlaClock]:
+    definition = match_definition(
+        record_type, priority=priority, service_id=service_id, organization_id=organization_id
+    )
+    if definition is None:
+        return []
+    calendar = calendar_for(definition, service_id)
+    created = []
+    for metric in (Metric.RESPONSE, Metric.RESOLUTION):
+        target = definition.target_for(metric)
+        if target is None or (metric == Metric.RESPONSE and responded):
+            continue
+        row = SlaClock(
+            record_type=record_type,
+            record_id=record_id,
+            definition=definition,
+            metric=metric,
+            calendar=calendar,
+            priority=priority,
+            service_id=service_id,
+            target_seconds=target,
+            started_at=at,
+            since=at,
+            reason=reason,
+        )
+        clock = Clock(calendar.as_work_calendar(), target, to_timestamp(at), reason=reason)
+        if category == PAUSED and definition.pause_when_paused:
+            clock.pause(to_timestamp(at), reason)
+        row.thresholds_fired = []
+        _store(row, clock, clock.segments)
+        created.append(row)
+    if created:
+        _journal(
+            record_type,
+            record_id,
+            created[0],
+            "sla_started",
+            {r.metric: [None, r.due_at.isoformat() if r.due_at else "paused"] for r in created},
+            comment=f"SLA {definition.name} applies",
+        )
+    return created
+
+
+# --- the periodic check ----------------------------------------------------------------------
+
+
+def check_clocks(now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Fire due warnings and breaches (each once per clock); returns how many fired."""
+    now = now or timezone.now()
+    fired = 0
+    ids = list(
+        SlaClock.objects.filter(next_alert_at__lte=now)
+        .order_by("next_alert_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            row = (
+                SlaClock.objects.select_for_update(of=("self",))
+                .select_related("definition", "ola__group__manager", "calendar")
+                .filter(pk=pk, next_alert_at__lte=now)
+                .first()
+            )
+            if row is not None:
+                fired += _check_one(row, to_timestamp(now))
+    return fired
+
+
+def _check_one(row: SlaClock, now: int) -> int:
+    clock = _load(row)
+    mark = len(clock.segments)
+    clock.advance(now)
+    used = clock.fraction_at(now) * 100
+    due = [p for p in row.agreement.thresholds if p not in row.thresholds_fired and used >= p]
+    breached = clock.breached_at is not None and BREACH_MARK not in row.thresholds_fired
+    row.thresholds_fired = sorted(
+        {*row.thresholds_fired, *due, *([BREACH_MARK] if breached else [])}
+    )
+    _store(row, clock, clock.segments[mark:])
+    for percent in due:
+        last = percent == max(row.agreement.thresholds)
+        _alert(row, records.MANAGER if last else records.WARNING, f"{percent}% used", "sla_warning")
+    if breached:
+        _alert(row, records.BREACH, "breached", "sla_breached")
+    return len(due) + int(breached)
+
+
+def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
+    tracked = records.get(row.record_type)
+    instance = tracked.instance(row.record_id) if tracked else None
+    label = (
+        tracked.label(instance) if instance is not None else f"{row.record_type} {row.record_id}"
+    )
+    due = row.due_at.isoformat() if row.due_at else "—"
+    agreement = row.agreement.name if row.ola_id else f"SLA {row.agreement.name}"
+    metric = row.get_metric_display().lower()
+    text = f"{label}: the {metric} target of {agreement} is {what} (due {due})."
+    journal.record(
+        None,
+        instance or row,
+        action,
+        {f"{row.agreement.name} {row.metric}": [None, what]},
+        comment=text,
+    )
+    if row.ola_id is not None:
+        manager = row.ola.group.manager
+        people = [manager] if manager is not None and manager.is_active else []
+        notifications.notify(
+            None,
+            people,
+            subject=f"OLA {what}: {label}",
+            body=text,
+            link=tracked.link(instance) if instance is not None else "",
+            record=instance,
+        )
+    elif instance is not None:
+        people = tracked.recipients(instance, level)
+        if people:
+            notifications.notify(
+                None,
+                people,
+                subject=f"SLA {what}: {label}",
+                body=text,
+                link=tracked.link(instance),
+                record=instance,
+            )
+
+
+# --- OLAs: clocks per support group --------------------------------------------------------------
+
+
+@transaction.atomic
+def start_ola(
+    record_type: str,
+    record_id,
+    group,
+    metric: str,
+    *,
+    at: dt.datetime | None = None,
+    reason: str = "",
+    paused: bool = False,
+) -> SlaClock | None:
+    """Start the group's OLA clock for ``metric`` on a ticket (None if its OLA sets no target).
+
+    Incidents call it when a handover to the group is requested (handover acceptance) and when
+    the group takes ownership (time with group).
+    """
+    from steward.slm.models import GroupCalendar, OlaDefinition
+
+    ola = OlaDefinition.objects.filter(group=group, is_active=True).select_related("group").first()
+    target = ola.target_for(metric) if ola else None
+    if target is None:
+        return None
+    at = at or timezone.now()
+    link = GroupCalendar.objects.select_related("calendar").filter(group=group).first()
+    from steward.slm.models import Calendar
+
+    calendar = link.calendar if link else Calendar.objects.default()
+    row = SlaClock(
+        record_type=record_type,
+        record_id=str(record_id),
+        ola=ola,
+        metric=metric,
+        calendar=calendar,
+        target_seconds=target,
+        started_at=at,
+        since=at,
+        reason=reason or metric,
+        thresholds_fired=[],
+    )
+    clock = Clock(calendar.as_work_calendar(), target, to_timestamp(at), reason=row.reason)
+    if paused and ola.pause_when_paused:
+        clock.pause(to_timestamp(at), reason)
+    _store(row, clock, clock.segments)
+    _journal(
+        record_type,
+        str(record_id),
+        row,
+        "ola_started",
+        {f"{ola.name} {metric}": [None, row.due_at.isoformat() if row.due_at else "paused"]},
+    )
+    return row
+
+
+@transaction.atomic
+def stop_ola(
+    record_type: str, record_id, group, metric: str, *, at: dt.datetime | None = None
+) -> list[SlaClock]:
+    """Stop the group's running OLA clocks for ``metric`` (met or breached)."""
+    at = at or timezone.now()
+    rows = list(
+        SlaClock.objects.select_for_update(of=("self",))
+        .filter(
+            record_type=record_type,
+            record_id=str(record_id),
+            ola__group=group,
+            metric=metric,
+            stopped_at__isnull=True,
+        )
+        .select_related("ola__group__manager", "calendar")
+    )
+    for row in rows:
+        before, after = _apply(row, lambda clock: clock.stop(to_timestamp(at)))
+        _journal(
+            record_type,
+            str(record_id),
+            row,
+            f"ola_{after}",
+            {f"{row.agreement.name} {metric}": [before, after]},
+        )
+    return rows

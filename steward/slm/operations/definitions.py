@@ -1,0 +1,195 @@
+"""Operations on SLA definitions and on which calendar services, groups and people work."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from steward.core import journal
+from steward.core.concurrency import save_versioned
+from steward.core.errors import PermissionDenied, ValidationError
+from steward.core.operations import full_clean, require, require_admin
+from steward.people.choices import Role
+from steward.people.models import SupportGroup, User
+from steward.services.models import Service
+from steward.slm.models import (
+    Calendar,
+    GroupCalendar,
+    OlaDefinition,
+    ServiceCalendar,
+    SlaDefinition,
+    UserCalendar,
+)
+
+FIELDS = [
+    "name",
+    "description",
+    "record_type",
+    "priority",
+    "service",
+    "organization",
+    "response_seconds",
+    "resolution_seconds",
+    "calendar",
+    "thresholds",
+    "pause_when_paused",
+    "reopen_policy",
+    "is_active",
+]
+#: Changing one of these changes the commitment, so the service owner must sign it off again.
+COMMITMENT = {
+    "record_type",
+    "priority",
+    "service",
+    "organization",
+    "response_seconds",
+    "resolution_seconds",
+    "calendar",
+    "pause_when_paused",
+    "reopen_policy",
+}
+
+
+def _check(definition: SlaDefinition) -> None:
+    if definition.response_seconds is None and definition.resolution_seconds is None:
+        raise ValidationError(
+            "An SLA needs at least one target: response_seconds or resolution_seconds.",
+            {"resolution_seconds": ["set a response or a resolution target"]},
+        )
+    for name in ("response_seconds", "resolution_seconds"):
+        value = getattr(definition, name)
+        if value is not None and value <= 0:
+            raise ValidationError.field(name, "must be a positive number of seconds")
+    t = definition.thresholds
+    if not isinstance(t, list) or not all(isinstance(x, int) and 0 < x < 100 for x in t):
+        raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
+    definition.thresholds = sorted(set(t))
+
+
+@transaction.atomic
+def create_definition(actor, **fields) -> SlaDefinition:
+    require_admin(actor, "create SLA definitions")
+    definition = SlaDefinition(**fields)
+    _check(definition)
+    full_clean(definition)
+    definition.save()
+    journal.record(
+        actor,
+        definition,
+        "created",
+        {f: [None, v] for f, v in journal.snapshot(definition, FIELDS).items()},
+    )
+    return definition
+
+
+@transaction.atomic
+def update_definition(
+    actor, definition: SlaDefinition, *, version: int | None, **changes
+) -> SlaDefinition:
+    require(actor, "change", definition)
+    before = journal.snapshot(definition, [*FIELDS, "signed_off_by"])
+    for name, value in changes.items():
+        setattr(definition, name, value)
+    _check(definition)
+    full_clean(definition)
+    fields = list(changes)
+    changed = {k for k, v in journal.diff(before, journal.snapshot(definition, FIELDS)).items()}
+    comment = ""
+    if changed & COMMITMENT and definition.signed_off_by_id:
+        definition.signed_off_by, definition.signed_off_at = None, None
+        fields += ["signed_off_by", "signed_off_at"]
+        comment = "The commitment changed: the service owner's sign-off is withdrawn."
+    save_versioned(definition, version, fields)
+    after = journal.snapshot(definition, [*FIELDS, "signed_off_by"])
+    journal.record(actor, definition, "updated", journal.diff(before, after), comment=comment)
+    return definition
+
+
+def _may_sign(user: User, definition: SlaDefinition) -> bool:
+    if definition.service_id is not None:
+        return definition.service.owner_id == user.pk
+    return user.has_role(Role.SERVICE_OWNER) or user.is_admin
+
+
+@transaction.atomic
+def sign_off(actor: User, definition: SlaDefinition) -> SlaDefinition:
+    """The service owner accepts the commitment: a record of who signed and when."""
+    if not _may_sign(actor, definition):
+        owner = definition.service.owner if definition.service_id else None
+        raise PermissionDenied(
+            f"Only the service owner ({owner}) can sign this SLA off."
+            if owner
+            else "Only a service owner can sign this SLA off."
+        )
+    now = timezone.now()
+    SlaDefinition.objects.filter(pk=definition.pk).update(signed_off_by=actor, signed_off_at=now)
+    definition.signed_off_by, definition.signed_off_at = actor, now
+    journal.record(
+        actor,
+        definition,
+        "signed_off",
+        {"signed_off_by": [None, {"id": actor.pk, "name": str(actor)}]},
+    )
+    return definition
+
+
+_LINKS = {
+    Service: (ServiceCalendar, "service"),
+    SupportGroup: (GroupCalendar, "group"),
+    User: (UserCalendar, "user"),
+}
+
+
+@transaction.atomic
+def set_calendar(actor, target, calendar: Calendar | None):
+    """Point a service, group or user to a calendar (None: back to the default)."""
+    require_admin(actor, "assign calendars")
+    link_model, field = _LINKS[type(target)]
+    current = link_model.objects.filter(**{field: target}).select_related("calendar").first()
+    before = current.calendar.name if current else None
+    if calendar is None:
+        link_model.objects.filter(**{field: target}).delete()
+    else:
+        link_model.objects.update_or_create(**{field: target}, defaults={"calendar": calendar})
+    journal.record(
+        actor, target, "calendar_set", {"calendar": [before, calendar.name if calendar else None]}
+    )
+
+
+OLA_FIELDS = [
+    "handover_acceptance_seconds",
+    "time_with_group_seconds",
+    "thresholds",
+    "pause_when_paused",
+    "is_active",
+]
+
+
+@transaction.atomic
+def set_ola(actor, group: SupportGroup, **fields) -> OlaDefinition:
+    """Create or change a group's OLA (administrators, or the group's own manager)."""
+    if actor is not None and not (actor.is_admin or group.manager_id == actor.pk):
+        raise PermissionDenied("Only administrators or the group's manager may set its OLA.")
+    unknown = set(fields) - set(OLA_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+        )
+    ola = OlaDefinition.objects.filter(group=group).first() or OlaDefinition(group=group)
+    before = journal.snapshot(ola, OLA_FIELDS) if ola.pk else {}
+    for name, value in fields.items():
+        setattr(ola, name, value)
+    for name in ("handover_acceptance_seconds", "time_with_group_seconds"):
+        value = getattr(ola, name)
+        if value is not None and value <= 0:
+            raise ValidationError.field(name, "must be a positive number of seconds")
+    t = ola.thresholds
+    if not isinstance(t, list) or not all(isinstance(x, int) and 0 < x < 100 for x in t):
+        raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
+    full_clean(ola)
+    if ola.pk:
+        save_versioned(ola, None, list(fields))
+    else:
+        ola.save()
+    journal.record(actor, group, "ola_set", journal.diff(before, journal.snapshot(ola, OLA_FIELDS)))
+    return ola

@@ -1,0 +1,141 @@
+"""SLA definitions API: the commitments, their targets, and the service owner's sign-off."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Query, Router, Status
+
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.errors import PermissionDenied, ValidationError
+from steward.core.operations import get_visible
+from steward.people.models import Organization
+from steward.services.models import Service
+from steward.slm import operations as ops
+from steward.slm.models import Calendar, SlaDefinition
+from steward.slm.reports import compliance
+from steward.slm.sla_schemas import (
+    ComplianceOut,
+    SlaDefinitionCreate,
+    SlaDefinitionOut,
+    SlaDefinitionUpdate,
+)
+
+router = Router(tags=["service levels"])
+reports_router = Router(tags=["service levels"])
+_REFS = {
+    "service": (Service, "service"),
+    "organization": (Organization, "organization"),
+    "calendar": (Calendar, "calendar"),
+}
+
+
+def definition_out(d: SlaDefinition) -> dict:
+    signer = d.signed_off_by
+    return {
+        "id": d.pk,
+        "name": d.name,
+        "description": d.description,
+        "record_type": d.record_type,
+        "priority": d.priority,
+        "service": d.service_id,
+        "organization": d.organization_id,
+        "response_seconds": d.response_seconds,
+        "resolution_seconds": d.resolution_seconds,
+        "calendar": d.calendar_id,
+        "thresholds": d.thresholds,
+        "pause_when_paused": d.pause_when_paused,
+        "reopen_policy": d.reopen_policy,
+        "is_active": d.is_active,
+        "signed_off_by": None
+        if signer is None
+        else {"id": signer.pk, "username": signer.username, "name": signer.display_name},
+        "signed_off_at": d.signed_off_at,
+        "version": d.version,
+    }
+
+
+def _resolve(actor, data: dict) -> dict:
+    for field, (model, label) in _REFS.items():
+        if data.get(field) is not None:
+            row = model.objects.for_user(actor, "view").filter(pk=data[field]).first()
+            if row is None:
+                raise ValidationError.field(field, f"{label} {data[field]} does not exist")
+            data[field] = row
+    return data
+
+
+def _definitions():
+    return SlaDefinition.objects.select_related("signed_off_by")
+
+
+@router.get("", response={200: page_of(SlaDefinitionOut), **ERRORS}, summary="SLA definitions")
+def list_definitions(
+    request, page: Query[PageParams], record_type: str | None = None, service: int | None = None
+):
+    qs = _definitions().for_user(request.auth, "view").order_by("name")
+    if record_type:
+        qs = qs.filter(record_type=record_type[:32])
+    if service is not None:
+        qs = qs.filter(service_id=service)
+    return paginate(qs, page, definition_out)
+
+
+@router.post("", response={201: SlaDefinitionOut, **ERRORS}, summary="Create an SLA (admins)")
+def create_definition(request, payload: SlaDefinitionCreate):
+    d = ops.create_definition(request.auth, **_resolve(request.auth, payload.dict()))
+    return Status(201, definition_out(d))
+
+
+@router.get("/{definition_id}", response={200: SlaDefinitionOut, **ERRORS})
+def get_definition(request, definition_id: int):
+    return definition_out(get_visible(_definitions(), request.auth, definition_id, "SLA"))
+
+
+@router.patch(
+    "/{definition_id}",
+    response={200: SlaDefinitionOut, **ERRORS},
+    summary="Change an SLA; changing its commitment withdraws the sign-off",
+)
+def update_definition(request, definition_id: int, payload: SlaDefinitionUpdate):
+    d = get_visible(_definitions(), request.auth, definition_id, "SLA")
+    data = _resolve(request.auth, payload.dict(exclude_unset=True))
+    version = data.pop("version")
+    return definition_out(ops.update_definition(request.auth, d, version=version, **data))
+
+
+@router.post(
+    "/{definition_id}/sign-off",
+    response={200: SlaDefinitionOut, **ERRORS},
+    summary="The service owner signs the SLA off (accepts the commitment)",
+)
+def sign_off(request, definition_id: int):
+    d = get_visible(_definitions().select_related("service"), request.auth, definition_id, "SLA")
+    return definition_out(ops.sign_off(request.auth, d))
+
+
+@reports_router.get(
+    "/compliance",
+    response={200: ComplianceOut, **ERRORS},
+    summary="SLA compliance by service, priority or month (IT staff)",
+)
+def sla_compliance(
+    request,
+    group_by: Literal["service", "priority", "month"] = "service",
+    since: datetime | None = None,
+    until: datetime | None = None,
+):
+    if not request.auth.is_it:
+        raise PermissionDenied("SLA reports are for IT staff.")
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise ValidationError.field(name, "must include a time zone, e.g. 2026-01-01T00:00Z")
+    if since and until and until <= since:
+        raise ValidationError.field("until", "must be after since")
+    return {
+        "group_by": group_by,
+        "since": since,
+        "until": until,
+        "rows": compliance(group_by, since, until),
+    }

@@ -1,0 +1,135 @@
+"""API schemas for SLA definitions and clocks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from steward.core.api_support import StrictSchema
+from steward.people.schemas import UserBrief, Version
+from steward.slm.models import ClockState, Metric, ReopenPolicy
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Priority = Annotated[str, StringConstraints(max_length=8, pattern=r"^(P[1-9])?$")]
+RecordType = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
+Seconds = Annotated[int, Field(gt=0, le=10 * 366 * 24 * 3600)]
+Thresholds = Annotated[list[Annotated[int, Field(gt=0, lt=100)]], Field(max_length=10)]
+
+
+class SlaDefinitionOut(Schema):
+    id: int
+    name: str
+    description: str
+    record_type: str
+    priority: str
+    service: int | None
+    organization: int | None
+    response_seconds: int | None
+    resolution_seconds: int | None
+    calendar: int | None
+    thresholds: list[int]
+    pause_when_paused: bool
+    reopen_policy: ReopenPolicy
+    is_active: bool
+    signed_off_by: UserBrief | None
+    signed_off_at: datetime | None
+    version: int
+
+
+class SlaDefinitionCreate(StrictSchema):
+    name: Name
+    description: Annotated[str, StringConstraints(max_length=10_000)] = ""
+    record_type: RecordType = "incident"
+    priority: Priority = ""
+    service: int | None = None
+    organization: int | None = None
+    response_seconds: Seconds | None = None
+    resolution_seconds: Seconds | None = None
+    calendar: int | None = Field(None, description="Default: the service's, else 24x7")
+    thresholds: Thresholds = Field(default_factory=lambda: [50, 75, 90])
+    pause_when_paused: bool = True
+    reopen_policy: ReopenPolicy = ReopenPolicy.CONTINUE
+    is_active: bool = True
+
+
+class SlaDefinitionUpdate(StrictSchema):
+    version: Version
+    name: Name | None = None
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    priority: Priority | None = None
+    service: int | None = None
+    organization: int | None = None
+    response_seconds: Seconds | None = None
+    resolution_seconds: Seconds | None = None
+    calendar: int | None = None
+    thresholds: Thresholds | None = None
+    pause_when_paused: bool | None = None
+    reopen_policy: ReopenPolicy | None = None
+    is_active: bool | None = None
+
+
+class SegmentOut(Schema):
+    start: datetime
+    end: datetime
+    kind: str = Field(description="running | not_working | paused | event")
+    reason: str
+    counted_seconds: int
+    paused_working_seconds: int
+    explanation: str
+
+
+class SlaClockOut(Schema):
+    id: int
+    definition: str
+    metric: Metric
+    state: ClockState
+    priority: str
+    calendar: str
+    target_seconds: int
+    started_at: datetime
+    elapsed_seconds: int
+    paused_seconds: int
+    due_at: datetime | None
+    breached_at: datetime | None
+    stopped_at: datetime | None
+    ledger: list[SegmentOut]
+
+
+class ComplianceRow(Schema):
+    key: str
+    label: str
+    met: int
+    breached: int
+    total: int
+    met_percent: float
+    median_hours: float = Field(description="Median working hours to resolve")
+    p90_hours: float = Field(description="90th percentile of working hours to resolve")
+
+
+class ComplianceOut(Schema):
+    group_by: str
+    since: datetime | None
+    until: datetime | None
+    rows: list[ComplianceRow]
+
+
+class OlaOut(Schema):
+    group: int
+    group_name: str
+    handover_acceptance_seconds: int | None
+    time_with_group_seconds: int | None
+    thresholds: list[int]
+    pause_when_paused: bool
+    is_active: bool
+    version: int
+
+
+class OlaIn(StrictSchema):
+    handover_acceptance_seconds: Seconds | None = None
+    time_with_group_seconds: Seconds | None = None
+    thresholds: Thresholds = Field(default_factory=lambda: [50, 75, 90])
+    pause_when_paused: bool = True
+    is_active: bool = True

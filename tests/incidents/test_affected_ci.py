@@ -1,0 +1,60 @@
+"""Incidents name the failing configuration item; choosing a CI proposes its service."""
+
+from __future__ import annotations
+
+import pytest
+
+from steward.services import cmdb_operations as cmdb
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def db_server(desk):
+    server = cmdb.create_ci_class(None, name="Server")
+    db01 = cmdb.create_ci(
+        None, name="db01", ci_class=server, owner_group=desk["groups"]["database"]
+    )
+    app01 = cmdb.create_ci(None, name="app01", ci_class=server)
+    cmdb.link_service_ci(None, service=desk["services"]["corporate_live"], ci=app01)
+    cmdb.create_relationship(None, source=app01, target=db01, type="depends_on")
+    return db01
+
+
+def test_choosing_a_ci_proposes_the_service_it_affects(desk, db_server, api_as):
+    status, body = api_as(desk["people"]["agent"]).post(
+        "incidents",
+        {
+            "title": "Database server unreachable",
+            "impact": 2,
+            "urgency": 2,
+            "caller": desk["people"]["requester"].pk,
+            "affected_ci": db_server.pk,
+        },
+    )
+    assert status == 201, body
+    assert body["affected_ci"] == {"id": db_server.pk, "name": "db01"}
+    assert body["service"]["name"] == "Treasury"
+
+
+def test_a_service_given_with_the_ci_is_kept(desk, db_server, api_as):
+    banking = desk["services"]["retail_live"]
+    status, body = api_as(desk["people"]["agent"]).post(
+        "incidents",
+        {
+            "title": "Slow",
+            "impact": 3,
+            "urgency": 3,
+            "caller": desk["people"]["requester"].pk,
+            "service": banking.pk,
+            "affected_ci": db_server.pk,
+        },
+    )
+    assert status == 201 and body["service"]["name"] == "Online Banking"
+
+
+def test_an_unknown_ci_is_a_422_naming_the_field(desk, api_as):
+    status, body = api_as(desk["people"]["agent"]).post(
+        "incidents", {"title": "x", "impact": 3, "urgency": 3, "affected_ci": 999999}
+    )
+    assert status == 422 and "affected_ci" in body["error"]["fields"]

@@ -1,0 +1,266 @@
+"""The incident pages: queues, raising, detail with timeline, and the quick actions."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from steward.incidents import operations as ops
+from steward.incidents.models import Handover, Incident
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def test_queue_my_groups_shows_pending_handovers(desk, open_one, client_for):
+    incident = open_one(title="Queue <b>item</b>")
+    ops.hand_over(
+        desk["people"]["agent"], incident, to_group=desk["groups"]["database"], reason="x"
+    )
+    page = client_for(desk["people"]["agent"]).get("/incidents/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert incident.number in html and "handover pending" in html
+    assert "Queue &lt;b&gt;item&lt;/b&gt;" in html and "<b>item</b>" not in html
+    pending = client_for(desk["dba"]).get("/incidents/?queue=pending").content.decode()
+    assert incident.number in pending
+    mine = client_for(desk["dba"]).get("/incidents/?queue=my_groups").content.decode()
+    assert incident.number not in mine
+
+
+def test_the_queue_runs_a_constant_number_of_queries(
+    desk, open_one, client_for, django_assert_max_num_queries
+):
+    client = client_for(desk["people"]["agent"])
+    ops.hand_over(None, open_one(), to_group=desk["groups"]["database"], reason="x")
+    client.get("/incidents/")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/incidents/")
+    for _ in range(15):
+        incident = open_one()
+        ops.hand_over(None, incident, to_group=desk["groups"]["database"], reason="x")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/incidents/")
+
+
+def test_requesters_see_their_organization_and_no_internal_notes(desk, open_one, client_for):
+    agent = desk["people"]["agent"]
+    ours = open_one(title="Ours")
+    theirs = open_one(title="Theirs", caller=desk["people"]["outsider"])
+    ops.add_comment(agent, ours, body="SECRET internal note")
+    ops.add_comment(agent, ours, body="Public reply text", visibility="public")
+    client = client_for(desk["people"]["neighbour"])
+
+    listing = client.get("/incidents/").content.decode()
+    assert ours.number in listing and theirs.number not in listing
+    detail = client.get(f"/incidents/{ours.number}/").content.decode()
+    assert "Public reply text" in detail and "SECRET" not in detail
+    assert client.get(f"/incidents/{theirs.number}/").status_code == 404
+    assert client.get("/incidents/INC9999999/").status_code == 404
+    search = client.get(reverse("search"), {"q": "Theirs"})
+    assert search.status_code == 200 and theirs.number not in search.content.decode()
+    search = client_for(agent).get(reverse("search"), {"q": "Theirs"})
+    assert theirs.number in search.content.decode()
+
+
+def test_raise_hand_over_accept_and_resolve_through_the_pages(desk, client_for):
+    agent, dba = client_for(desk["people"]["agent"]), client_for(desk["dba"])
+    response = agent.post(
+        "/incidents/new/",
+        {
+            "title": "Database <script>alert(1)</script> slow",
+            "impact": "2",
+            "urgency": "1",
+            "caller": desk["people"]["requester"].pk,
+        },
+    )
+    incident = Incident.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{incident.number}/")
+    detail = agent.get(response["Location"]).content.decode()
+    assert "&lt;script&gt;" in detail and "<script>alert(1)" not in detail
+
+    base = f"/incidents/{incident.number}"
+    agent.post(f"{base}/take/")
+    agent.post(f"{base}/transition/", {"to": "in_progress"})
+    agent.post(
+        f"{base}/handover/",
+        {"to_group": desk["groups"]["database"].pk, "reason": "Slow queries", "note": "none"},
+    )
+    incident.refresh_from_db()
+    assert incident.owning_group.name == "Service Desk"
+    assert "Accept" in dba.get(f"{base}/").content.decode()
+
+    dba.post(f"{base}/accept/", {"take": "1"})
+    incident.refresh_from_db()
+    assert (incident.owning_group.name, incident.assignee) == ("Database", desk["dba"])
+
+    page = dba.post(
+        f"{base}/transition/",
+        {"to": "resolved", "resolution_code": "solved", "resolution_notes": "Added an index"},
+        follow=True,
+    )
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+    assert "is now resolved" in page.content.decode()
+
+
+def test_a_failed_action_shows_the_reason_and_changes_nothing(desk, open_one, client_for):
+    incident = open_one()
+    page = client_for(desk["people"]["agent"]).post(
+        f"/incidents/{incident.number}/transition/", {"to": "closed"}, follow=True
+    )
+    assert "Cannot go from" in page.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "new"
+
+
+def test_reject_through_the_page(desk, open_one, client_for):
+    incident = open_one()
+    ops.hand_over(
+        desk["people"]["agent"], incident, to_group=desk["groups"]["database"], reason="x"
+    )
+    client_for(desk["dba"]).post(f"/incidents/{incident.number}/reject/", {"reason": "Not DB"})
+    assert Handover.objects.get().status == "rejected"
+
+
+def test_requesters_cannot_post_actions_on_others_incidents(desk, open_one, client_for):
+    incident = open_one(caller=desk["people"]["outsider"])
+    response = client_for(desk["people"]["requester"]).post(
+        f"/incidents/{incident.number}/comment/", {"body": "hi", "visibility": "public"}
+    )
+    assert response.status_code == 404
+
+
+def test_csv_export_follows_visibility_and_defuses_formulas(desk, open_one, client_for):
+    ours = open_one(title='=HYPERLINK("http://evil")')
+    theirs = open_one(title="Theirs", caller=desk["people"]["outsider"])
+    response = client_for(desk["people"]["requester"]).get("/incidents/export.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Disposition"] == 'attachment; filename="incidents.csv"'
+    assert ours.number in body and theirs.number not in body
+    assert "'=HYPERLINK" in body
+    agent_csv = b"".join(
+        client_for(desk["people"]["agent"]).get("/incidents/export.csv?queue=all").streaming_content
+    ).decode()
+    assert ours.number in agent_csv and theirs.number in agent_csv
+    assert len(agent_csv.strip().splitlines()) == 3
+
+
+def test_queue_counts_and_the_major_queue(desk, open_one, client_for):
+    incident = open_one()
+    open_one()
+    ops.declare_major(desk["dbmanager"], incident, reason="big", manager=desk["dbmanager"])
+    html = client_for(desk["people"]["agent"]).get("/incidents/").content.decode()
+    assert "My groups (2)" in html and "Major incidents (1)" in html
+    major = client_for(desk["people"]["agent"]).get("/incidents/?queue=major").content.decode()
+    assert incident.number in major
+
+
+def test_attach_and_download_through_the_pages(desk, open_one, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    incident = open_one()
+    agent = client_for(desk["people"]["agent"])
+    agent.post(
+        f"/incidents/{incident.number}/attach/",
+        {"file": SimpleUploadedFile("log.txt", b"error 42"), "visibility": "internal"},
+    )
+    attachment = incident.attachments.get()
+    url = f"/incidents/{incident.number}/attachments/{attachment.pk}"
+    assert url in agent.get(f"/incidents/{incident.number}/").content.decode()
+    response = agent.get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    requester = client_for(desk["people"]["requester"])
+    assert requester.get(url).status_code == 404
+    assert "log.txt" not in requester.get(f"/incidents/{incident.number}/").content.decode()
+
+
+def test_saved_views_per_user(desk, open_one, client_for, api_as):
+    agent = client_for(desk["people"]["agent"])
+    response = agent.post("/incidents/views/", {"name": "P1s", "query": "queue=all&priority=1"})
+    assert response.status_code == 302 and response["Location"].endswith("priority=1")
+    assert "P1s" in agent.get("/incidents/").content.decode()
+    assert "P1s" not in client_for(desk["desk2"]).get("/incidents/").content.decode()
+
+    api = api_as(desk["people"]["agent"])
+    status, data = api.get("incident-views")
+    assert status == 200 and [v["name"] for v in data["items"]] == ["P1s"]
+    status, data = api.post("incident-views", {"name": "bad", "query": "owner=1"})
+    assert status == 422 and list(data["error"]["fields"]) == ["query"]
+    assert api.delete("incident-views/999999")[0] == 404
+    view_id = api.get("incident-views")[1]["items"][0]["id"]
+    assert api_as(desk["desk2"]).delete(f"incident-views/{view_id}")[0] == 404
+    assert api.delete(f"incident-views/{view_id}")[0] == 204
+
+
+def test_declare_update_and_review_a_major_incident_through_the_page(desk, open_one, client_for):
+    incident = open_one()
+    manager = client_for(desk["dbmanager"])
+    base = f"/incidents/{incident.number}"
+    assert (
+        "Declare major" not in client_for(desk["people"]["agent"]).get(f"{base}/").content.decode()
+    )
+    manager.post(f"{base}/declare/", {"reason": "Everyone down", "manager": desk["dbmanager"].pk})
+    manager.post(f"{base}/stakeholder-update/", {"body": "Working on it"})
+    page = manager.post(
+        f"{base}/review/",
+        {"cause": "Bad deploy", "actions": "dba: Add a canary\n\n"},
+        follow=True,
+    ).content.decode()
+    assert "Major incident" in page and "Working on it" in page
+    assert "Bad deploy" in page and "Add a canary" in page
+    assert (
+        "Major incident"
+        not in client_for(desk["people"]["requester"]).get(f"{base}/").content.decode()
+    )
+
+
+def test_the_list_sorts_by_column(desk, open_one, client_for):
+    low = open_one(title="Low", impact=3, urgency=3)
+    high = open_one(title="High", impact=1, urgency=1)
+    client = client_for(desk["people"]["agent"])
+
+    def order(sort):
+        html = client.get("/incidents/", {"sort": sort}).content.decode()
+        return html.index(low.number) < html.index(high.number)
+
+    assert order("-priority") and not order("priority")
+    assert order("number") and not order("-number")
+    assert not order("nonsense")  # falls back to priority
+
+
+def test_overdue_handovers_are_marked_in_the_queue(desk, open_one, client_for):
+    from datetime import timedelta
+
+    incident = open_one()
+    handover = ops.hand_over(
+        desk["people"]["agent"], incident, to_group=desk["groups"]["database"], reason="x"
+    )
+    client = client_for(desk["dba"])
+    assert "past target" not in client.get("/incidents/?queue=pending").content.decode()
+    Handover.objects.filter(pk=handover.pk).update(
+        created_at=handover.created_at - timedelta(minutes=45)
+    )
+    assert "past target" in client.get("/incidents/?queue=pending").content.decode()
+
+
+def test_the_handover_overview(desk, open_one, client_for):
+    incident = open_one(title="Waiting one")
+    ops.hand_over(
+        desk["people"]["agent"], incident, to_group=desk["groups"]["database"], reason="DB"
+    )
+    html = client_for(desk["dba"]).get("/incidents/handovers/").content.decode()
+    assert incident.number in html and "Waiting one" in html and "Database" in html
+    other = client_for(desk["people"]["agent"]).get("/incidents/handovers/").content.decode()
+    assert "Nothing is waiting for your groups." in other
+    assert client_for(desk["people"]["requester"]).get("/incidents/handovers/").status_code == 404

@@ -1,0 +1,58 @@
+"""Full-text search over titles, descriptions and notes (FTS5 on SQLite, GIN on PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+
+from steward.incidents import operations as ops
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(desk, open_one):
+    agent = desk["people"]["agent"]
+    printer = open_one(title="Printer jammed on floor 3", description="Paper tray broken")
+    vpn = open_one(title="VPN disconnects", description="Tunnel drops after ten minutes")
+    mail = open_one(title="Mailbox full", description="Quota reached")
+    ops.add_comment(agent, vpn, body="Firmware upgrade scheduled on concentrator")
+    ops.add_comment(agent, mail, body="Archive policy explained to caller", visibility="public")
+    other = open_one(title="Printer offline", caller=desk["people"]["outsider"])
+    return {"printer": printer, "vpn": vpn, "mail": mail, "other": other}
+
+
+def found(api, text):
+    status, data = api.get("incidents", q=text)
+    assert status == 200, data
+    return {i["number"] for i in data["items"]}
+
+
+def test_words_and_prefixes_in_titles_and_descriptions(desk, corpus, api_as):
+    agent = api_as(desk["people"]["agent"])
+    n = {k: v.number for k, v in corpus.items()}
+    assert found(agent, "printer") == {n["printer"], n["other"]}
+    assert found(agent, "print") == {n["printer"], n["other"]}  # prefix
+    assert found(agent, "tray broken") == {n["printer"]}
+    assert found(agent, "printer tray") == {n["printer"]}  # every word, across fields
+    assert found(agent, "TUNNEL") == {n["vpn"]}
+    assert found(agent, n["mail"]) == {n["mail"]}
+    assert found(agent, "nothing-like-this") == set()
+    assert found(agent, "\"'); drop table --") == set()
+
+
+def test_notes_are_searched_but_requesters_never_match_work_notes(desk, corpus, api_as):
+    agent = api_as(desk["people"]["agent"])
+    requester = api_as(desk["people"]["requester"])
+    n = {k: v.number for k, v in corpus.items()}
+    assert found(agent, "firmware") == {n["vpn"]}
+    assert found(requester, "firmware") == set()
+    assert found(requester, "archive policy") == {n["mail"]}
+    assert found(requester, "printer") == {n["printer"]}
+
+
+def test_edits_are_searchable_at_once(desk, corpus, api_as):
+    incident = corpus["mail"]
+    ops.update_incident(desk["people"]["agent"], incident, version=1, title="Calendar sync broken")
+    agent = api_as(desk["people"]["agent"])
+    assert found(agent, "calendar") == {incident.number}
+    assert found(agent, "mailbox") == set()  # the old title is gone from the index

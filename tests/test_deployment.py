@@ -1,0 +1,129 @@
+"""Production configuration: `check --deploy` passes, secrets are required, health is reported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "steward.settings",
+    "DATABASE_URL": "postgresql://steward@127.0.0.1:5432/steward",
+    "STEWARD_SECRET_KEY": "x7Hq2vP9LmN4rT8wK1sZ6yB3cF5gJ0dA-production-key-for-the-check-only",
+    "STEWARD_DEBUG": "false",
+    "STEWARD_HTTPS": "true",
+    "STEWARD_ALLOWED_HOSTS": "steward.example.org",
+}
+
+
+def manage(*args, env_overrides: dict, tmp_path: Path) -> subprocess.CompletedProcess:
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "production" process.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("STEWARD_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
+    env.update({"STEWARD_DATA_DIR": str(tmp_path)}, **env_overrides)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["DJANGO_SETTINGS_MODULE"] = env_overrides.get("DJANGO_SETTINGS_MODULE", "steward.settings")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION, tmp_path=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "STEWARD_SECRET_KEY"}
+    result = manage("check", env_overrides=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "STEWARD_SECRET_KEY must be set" in result.stderr
+
+
+def test_the_embedded_mode_generates_and_keeps_a_secret_key(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = manage("shell", "--no-imports", "-c", code, env_overrides={}, tmp_path=tmp_path)
+    second = manage("shell", "--no-imports", "-c", code, env_overrides={}, tmp_path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == second.stdout.strip() != ""
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == first.stdout.strip()
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+HEALTH = """
+from django.test import Client
+r = Client().get('/healthz')
+print(r.status_code, r.content.decode())
+"""
+
+
+@pytest.mark.parametrize(
+    "overrides,expected,down",
+    [
+        ({}, 200, None),
+        ({"STEWARD_QUEUE_URL": "redis://127.0.0.1:6379/15"}, 200, None),
+        ({"STEWARD_QUEUE_URL": "redis://127.0.0.1:1/0"}, 503, "queue"),
+        (
+            {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/steward", "STEWARD_DEBUG": "true"},
+            503,
+            "database",
+        ),
+    ],
+)
+def test_healthz_reports_database_and_queue(tmp_path, overrides, expected, down):
+    migrate = manage("migrate", "-v0", env_overrides={}, tmp_path=tmp_path)
+    assert migrate.returncode == 0, migrate.stderr
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        HEALTH,
+        tmp_path=tmp_path,
+        env_overrides={"STEWARD_ALLOWED_HOSTS": "testserver", **overrides},
+    )
+    assert result.returncode == 0, result.stderr
+    status, _, body = result.stdout.strip().partition(" ")
+    assert int(status) == expected, body
+    import json
+
+    data = json.loads(body)
+    assert set(data) == {"status", "database", "queue"}
+    if down:
+        assert data[down]["ok"] is False and data[down]["error"]
+    else:
+        assert data["database"]["ok"] and data["queue"]["ok"]
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_response(client):
+    response = client.get("/healthz")
+    csp = response.headers["Content-Security-Policy"]
+    script_src = next(p for p in csp.split("; ") if p.startswith("script-src"))
+    assert "unsafe-inline" not in script_src and "unsafe-eval" not in script_src
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_with_status_in_process(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
