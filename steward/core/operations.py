@@ -27,10 +27,14 @@ def require_admin(actor, what: str) -> None:
         raise PermissionDenied(f"Only administrators may {what}.")
 
 
-def full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
-    """Run the model's validators and report every problem by field, in the domain shape."""
+def full_clean(
+    obj: models.Model, exclude: list[str] | None = None, *, constraints: bool = True
+) -> None:
+    """Run the model's validators and report every problem by field, in the domain shape.
+    ``constraints=False`` skips re-checking the table's constraints in Python (one query each)
+    where the operation has already established them; the database still enforces them."""
     try:
-        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=constraints)
     except DjangoValidationError as exc:
         fields = {
             ("body" if k == "__all__" else k): [str(m) for m in msgs]

@@ -96,9 +96,11 @@ def handover_out(h: Handover, number: str | None = None, now=None) -> dict:
     }
 
 
-def incident_out(i: Incident) -> dict:
-    m = queries.incident_measures(i)
-    pending = queries.pending_handover(i)
+def incident_out(i: Incident, *, new: bool = False) -> dict:
+    """The API representation. ``new``: just created by this request, so no handovers and not
+    major — nothing to read back."""
+    m = queries.measures([]) if new else queries.incident_measures(i)
+    pending = None if new else queries.pending_handover(i)
     if pending is not None and not hasattr(pending, "_due"):
         _with_targets([pending])
     return {
@@ -129,7 +131,7 @@ def incident_out(i: Incident) -> dict:
         "resolved_at": i.resolved_at,
         "closed_at": i.closed_at,
         "pending_handover": handover_out(pending, i.number) if pending else None,
-        "is_major": _is_major(i),
+        "is_major": False if new else _is_major(i),
         "handovers": {
             "count": m.count,
             "rejections": m.rejections,
@@ -214,7 +216,7 @@ def create_incident(request, payload: IncidentCreate):
         parent=parent,
         affected_ci=_ci(actor, data["affected_ci"]),
     )
-    return HttpStatus(201, _fresh(actor, incident))
+    return HttpStatus(201, incident_out(incident, new=True))
 
 
 def _filtered(user, f: IncidentFilters):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
 from steward.incidents.choices import (
+    ACTIVE_STATUSES,
     HandoverStatus,
     HoldReason,
     Level,
@@ -78,8 +79,16 @@ class IncidentCategory(models.Model):
         return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
 
 
+#: Incidents still being worked on. Written as ``IN (true)`` on purpose: Django compiles
+#: ``active=True`` to a bare ``WHERE active``, which SQLite cannot use as an index key, while
+#: ``active IN (1)`` is an equality on both databases and walks the queue indexes.
+ACTIVE = Q(active__in=[True])
+
+
 class IncidentQuerySet(RestrictedQuerySet):
-    pass
+    def active(self):
+        """Incidents in an open or paused status (served by the queue indexes)."""
+        return self.filter(ACTIVE)
 
 
 class Incident(VersionedModel):
@@ -132,6 +141,16 @@ class Incident(VersionedModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: Work is still going on (status open or paused). Computed by the database from ``status``
+    #: so that the queues' indexes can lead with it; never written by code.
+    active = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=sorted(ACTIVE_STATUSES), then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     objects = IncidentQuerySet.as_manager()
 
@@ -159,10 +178,13 @@ class Incident(VersionedModel):
             ),
         ]
         indexes = [
+            # the queues: "My groups" page 1 in index order, and their counts from the index
+            models.Index(fields=["owning_group", "active", "priority", "-id"], name="inc_queue"),
+            models.Index(fields=["owning_group", "active", "assignee"], name="inc_unassigned"),
+            models.Index(fields=["assignee", "active", "priority", "-id"], name="inc_my_work"),
             models.Index(fields=["owning_group", "status", "-id"], name="inc_group_status"),
             models.Index(fields=["status", "-id"], name="inc_status"),
             models.Index(fields=["priority", "-id"], name="inc_priority"),
-            models.Index(fields=["assignee", "status"], name="inc_assignee"),
             models.Index(fields=["service", "-id"], name="inc_service"),
             models.Index(fields=["caller", "-id"], name="inc_caller"),
             models.Index(fields=["organization", "-id"], name="inc_org"),

@@ -46,6 +46,15 @@ def test_create_answers_201_with_number_priority_status_group_version(desk, agen
     }
 
 
+def test_the_created_incident_is_answered_exactly_as_it_reads_back(desk, agent_api):
+    """The create response is built without reading the row back: it must still be the row."""
+    ci_parent = raise_one(agent_api, desk)
+    created = raise_one(agent_api, desk, parent=ci_parent["number"], impact=1, urgency=1)
+    status, stored = agent_api.get(f"incidents/{created['number']}")
+    assert status == 200
+    assert created == stored
+
+
 def test_create_with_an_owning_group(desk, agent_api):
     data = raise_one(agent_api, desk, owning_group=desk["groups"]["database"].pk)
     assert data["owning_group"]["name"] == "Database"
