@@ -1,0 +1,101 @@
+"""Domain operations of the incidents app: the only code that writes incidents, comments,
+watchers, handovers and major incidents. Each runs in one transaction, authorizes, and writes
+the journal. Callers import this package; the modules group the operations by topic."""
+
+from steward.incidents.operations.common import (
+    EDITABLE,
+    FIELDS,
+    FINAL_STATUSES,
+    SERVICE_DESK,
+    groups_of,
+    link,
+)
+from steward.incidents.operations.communication import (
+    ATTACHMENT_DIR,
+    MENTION,
+    SNIFF_BYTES,
+    add_attachment,
+    add_comment,
+    add_watcher,
+    attachment_limit,
+    mentioned,
+    remove_watcher,
+)
+from steward.incidents.operations.handovers import (
+    accept_handover,
+    cancel_handover,
+    hand_over,
+    notify_overdue_handovers,
+    overdue_handovers,
+    reject_handover,
+)
+from steward.incidents.operations.lifecycle import (
+    assign,
+    auto_close_days,
+    bulk_open_incidents,
+    close_resolved,
+    link_parent,
+    open_incident,
+    transition,
+    update_incident,
+)
+from steward.incidents.operations.major import (
+    MAJOR_ROLES,
+    declare_major,
+    post_stakeholder_update,
+    record_review,
+    stakeholders,
+)
+from steward.incidents.operations.reference_data import (
+    create_category,
+    priority_for,
+    set_first_line_group,
+    set_handover_target,
+    set_priority_cell,
+)
+from steward.incidents.operations.saved_views import VIEW_KEYS, delete_view, save_view
+
+__all__ = [
+    "ATTACHMENT_DIR",
+    "EDITABLE",
+    "FIELDS",
+    "FINAL_STATUSES",
+    "MAJOR_ROLES",
+    "MENTION",
+    "SERVICE_DESK",
+    "SNIFF_BYTES",
+    "VIEW_KEYS",
+    "accept_handover",
+    "add_attachment",
+    "add_comment",
+    "add_watcher",
+    "assign",
+    "attachment_limit",
+    "auto_close_days",
+    "bulk_open_incidents",
+    "cancel_handover",
+    "close_resolved",
+    "create_category",
+    "declare_major",
+    "delete_view",
+    "groups_of",
+    "hand_over",
+    "link",
+    "link_parent",
+    "mentioned",
+    "notify_overdue_handovers",
+    "open_incident",
+    "overdue_handovers",
+    "post_stakeholder_update",
+    "priority_for",
+    "record_review",
+    "reject_handover",
+    "remove_watcher",
+    "save_view",
+    "set_first_line_group",
+    "set_handover_target",
+    "set_priority_cell",
+    "stakeholders",
+    "transition",
+    "update_incident",
+]

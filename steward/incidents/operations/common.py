@@ -1,0 +1,108 @@
+"""Shared pieces of the incident operations: constants, the row lock, membership and
+visibility checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from steward.core.errors import (
+    Conflict,
+    PermissionDenied,
+    ValidationError,
+)
+from steward.incidents.choices import (
+    Level,
+    Status,
+)
+from steward.incidents.models import (
+    Incident,
+)
+from steward.people.models import SupportGroup, User
+
+SERVICE_DESK = "Service Desk"
+FIELDS = [
+    "title",
+    "description",
+    "caller",
+    "service",
+    "affected_ci",
+    "category",
+    "subcategory",
+    "impact",
+    "urgency",
+    "priority",
+    "status",
+    "owning_group",
+    "assignee",
+]
+EDITABLE = {
+    "title",
+    "description",
+    "service",
+    "affected_ci",
+    "category",
+    "subcategory",
+    "impact",
+    "urgency",
+    "priority",
+    "assignee",
+}
+
+
+def link(incident: Incident) -> str:
+    return f"/incidents/{incident.number}/"
+
+
+def _require_it(actor, what: str) -> None:
+    if actor is not None and not actor.is_it:
+        raise PermissionDenied(f"Only IT staff may {what}.")
+
+
+def _is_member(user, group: SupportGroup) -> bool:
+    return group.manager_id == user.pk or group.members.filter(pk=user.pk, is_active=True).exists()
+
+
+def _locked(incident: Incident) -> Incident:
+    """Re-read the incident under a row lock (PostgreSQL; SQLite's write lock serializes)."""
+    fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+    for f in Incident._meta.concrete_fields:
+        setattr(incident, f.attname, getattr(fresh, f.attname))
+    for name in ("owning_group", "assignee", "caller", "service", "parent"):
+        field = Incident._meta.get_field(name)
+        if field.is_cached(incident):
+            cached = field.get_cached_value(incident)
+            if getattr(cached, "pk", None) != getattr(incident, field.attname):
+                field.delete_cached_value(incident)
+    return incident
+
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
+
+
+def _require_not_final(incident: Incident) -> None:
+    if incident.status in FINAL_STATUSES:
+        raise Conflict(
+            f"{incident.number} is {incident.status}: it can no longer be changed.",
+            {"status": [f"is {incident.status}"]},
+        )
+
+
+def _check_level(name: str, value) -> None:
+    if value not in Level.values:
+        raise ValidationError.field(name, "must be 1 (high), 2 (medium) or 3 (low)")
+
+
+def _may_see(user: User, incident: Incident) -> bool:
+    """Whether ``user`` may read ``incident`` (the rule of Incident.permission_filter, in
+    memory, so a mention never tells anyone about an incident they cannot see)."""
+    if user.is_it:
+        return True
+    return user.pk == incident.caller_id or (
+        user.organization_id is not None and user.organization_id == incident.organization_id
+    )
+
+
+def groups_of(user) -> Iterable[int]:
+    return SupportGroup.objects.filter(Q(members=user) | Q(manager=user)).values("pk")

@@ -1,0 +1,289 @@
+"""Formal handovers between groups: request, accept, reject, cancel; overdue handovers."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from steward.core import journal
+from steward.core.concurrency import save_versioned
+from steward.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from steward.core.operations import full_clean, require
+from steward.incidents import sla
+from steward.incidents.choices import (
+    ACTIVE_STATUSES,
+    HandoverStatus,
+)
+from steward.incidents.models import (
+    Handover,
+    Incident,
+)
+from steward.incidents.operations.common import _is_member, _locked, link
+from steward.notifications.operations import notify
+from steward.people.models import SupportGroup
+
+# --- handovers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hand_over(
+    actor, incident: Incident, *, to_group: SupportGroup, reason: str, note: str = ""
+) -> Handover:
+    """Ask ``to_group`` to take the incident. Ownership stays with the sender until accepted."""
+    require(actor, "change", incident)
+    _locked(incident)
+    if incident.status not in ACTIVE_STATUSES:
+        raise Conflict(
+            f"{incident.number} is {incident.status}: only open incidents can be handed over.",
+            {"incident": [f"is {incident.status}"]},
+        )
+    if to_group.pk == incident.owning_group_id:
+        raise ValidationError.field(
+            "to_group",
+            "is already the owning group: assigning within a group is not a handover",
+        )
+    if not to_group.is_active:
+        raise ValidationError.field("to_group", f"group {to_group.name!r} is inactive")
+    if not (reason or "").strip():
+        raise ValidationError.field("reason", "required")
+    pending = Handover.objects.filter(incident=incident, status=HandoverStatus.PENDING).first()
+    if pending:
+        raise Conflict(
+            f"{incident.number} already has a pending handover (#{pending.pk}) to "
+            f"{pending.to_group.name}; it must be accepted, rejected or cancelled first.",
+            {"to_group": [f"handover #{pending.pk} is still pending"]},
+        )
+    handover = Handover(
+        incident=incident,
+        from_group=incident.owning_group,
+        to_group=to_group,
+        reason=reason.strip(),
+        note=(note or "").strip(),
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    full_clean(handover, exclude=["incident", "from_group", "to_group"])
+    try:
+        with transaction.atomic():
+            handover.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"{incident.number} already has a pending handover.",
+            {"to_group": ["another handover is pending"]},
+        ) from exc
+    journal.record(
+        actor,
+        incident,
+        "handover_requested",
+        {"to_group": [None, to_group]},
+        comment=f"Reason: {handover.reason}"
+        + (f" — already tried: {handover.note}" if handover.note else ""),
+    )
+    recipients = list(to_group.members.filter(is_active=True))
+    if to_group.manager:
+        recipients.append(to_group.manager)
+    notify(
+        actor,
+        recipients,
+        subject=f"Handover to {to_group.name}: {incident.number} {incident.title}",
+        body=f"From {handover.from_group.name}: {handover.reason}\n\n{handover.note}",
+        link=link(incident),
+        record=incident,
+    )
+    sla.handover_requested(incident, to_group)
+    return handover
+
+
+def _pending(handover: Handover) -> Handover:
+    fresh = Handover.objects.select_for_update().filter(pk=handover.pk).first()
+    if fresh is None:
+        raise NotFound("Handover not found.")
+    if fresh.status != HandoverStatus.PENDING:
+        raise Conflict(
+            f"Handover #{fresh.pk} is already {fresh.status}.",
+            {"status": [f"is {fresh.status}, not pending"]},
+        )
+    return fresh
+
+
+def _require_receiver(actor, handover: Handover, what: str) -> None:
+    if actor is None:
+        return
+    if not actor.is_it:
+        raise NotFound("Handover not found.")
+    if not _is_member(actor, handover.to_group):
+        raise PermissionDenied(
+            f"Only members of {handover.to_group.name} may {what} this handover."
+        )
+
+
+@transaction.atomic
+def accept_handover(actor, handover: Handover, *, take_assignment: bool = False) -> Handover:
+    """A member of the receiving group accepts: ownership moves, and the acceptor may take the
+    assignment."""
+    handover = _pending(handover)
+    _require_receiver(actor, handover, "accept")
+    incident = _locked(handover.incident)
+    if incident.status not in ACTIVE_STATUSES:
+        raise Conflict(
+            f"{incident.number} is {incident.status}; the handover can only be cancelled.",
+            {"status": [f"incident is {incident.status}"]},
+        )
+    now = timezone.now()
+    before = journal.snapshot(incident, ["owning_group", "assignee"])
+    incident.owning_group = handover.to_group
+    if take_assignment:
+        if actor is None:
+            raise ValidationError.field("take_assignment", "the system cannot take assignments")
+        if not handover.to_group.members.filter(pk=actor.pk).exists():
+            raise ValidationError.field(
+                "take_assignment", f"you are not a member of {handover.to_group.name}"
+            )
+        incident.assignee = actor
+    else:
+        incident.assignee = None
+    save_versioned(incident, None, ["owning_group", "assignee"])
+    Handover.objects.filter(pk=handover.pk).update(
+        status=HandoverStatus.ACCEPTED, decided_by=actor, decided_at=now
+    )
+    handover.status, handover.decided_by, handover.decided_at = HandoverStatus.ACCEPTED, actor, now
+    journal.record(actor, handover, "accepted", {"status": ["pending", "accepted"]})
+    journal.record(
+        actor,
+        incident,
+        "handover_accepted",
+        journal.diff(before, journal.snapshot(incident, ["owning_group", "assignee"])),
+        comment=f"Handover from {handover.from_group.name} accepted",
+    )
+    recipients = [u for u in (handover.requested_by,) if u is not None]
+    notify(
+        actor,
+        recipients,
+        subject=f"{handover.to_group.name} accepted {incident.number}: {incident.title}",
+        body=f"Accepted by {actor.display_name if actor else 'the system'}.",
+        link=link(incident),
+        record=incident,
+    )
+    sla.handover_decided(incident, handover.to_group)
+    sla.group_released(incident, handover.from_group)
+    sla.group_took_ownership(incident, handover.to_group)
+    return handover
+
+
+@transaction.atomic
+def reject_handover(actor, handover: Handover, *, reason: str) -> Handover:
+    """A member of the receiving group rejects with a reason; the sender is told why."""
+    handover = _pending(handover)
+    _require_receiver(actor, handover, "reject")
+    if not (reason or "").strip():
+        raise ValidationError.field("reason", "required: tell the sending group why")
+    now = timezone.now()
+    Handover.objects.filter(pk=handover.pk).update(
+        status=HandoverStatus.REJECTED,
+        decided_by=actor,
+        decided_at=now,
+        rejection_reason=reason.strip(),
+    )
+    handover.status, handover.decided_by, handover.decided_at = HandoverStatus.REJECTED, actor, now
+    handover.rejection_reason = reason.strip()
+    journal.record(actor, handover, "rejected", {"status": ["pending", "rejected"]}, reason)
+    incident = handover.incident
+    journal.record(
+        actor,
+        incident,
+        "handover_rejected",
+        {"to_group": [handover.to_group, None]},
+        comment=f"Rejected by {handover.to_group.name}: {handover.rejection_reason}",
+    )
+    recipients = []
+    if handover.requested_by:
+        recipients.append(handover.requested_by)
+    if handover.from_group.manager:
+        recipients.append(handover.from_group.manager)
+    notify(
+        actor,
+        recipients,
+        subject=f"{handover.to_group.name} rejected {incident.number}: {incident.title}",
+        body=f"Reason: {handover.rejection_reason}",
+        link=link(incident),
+        record=incident,
+    )
+    sla.handover_decided(handover.incident, handover.to_group)
+    return handover
+
+
+@transaction.atomic
+def cancel_handover(actor, handover: Handover) -> Handover:
+    """The sender withdraws a pending handover."""
+    handover = _pending(handover)
+    if actor is not None:
+        if not actor.is_it:
+            raise NotFound("Handover not found.")
+        if actor.pk != handover.requested_by_id and not _is_member(actor, handover.from_group):
+            raise PermissionDenied(
+                f"Only the requester or members of {handover.from_group.name} may cancel it."
+            )
+    now = timezone.now()
+    Handover.objects.filter(pk=handover.pk).update(
+        status=HandoverStatus.CANCELLED, decided_by=actor, decided_at=now
+    )
+    handover.status, handover.decided_by, handover.decided_at = HandoverStatus.CANCELLED, actor, now
+    journal.record(actor, handover, "cancelled", {"status": ["pending", "cancelled"]})
+    journal.record(
+        actor,
+        handover.incident,
+        "handover_cancelled",
+        {"to_group": [handover.to_group, None]},
+        comment="Handover withdrawn",
+    )
+    sla.handover_decided(handover.incident, handover.to_group)
+    return handover
+
+
+def overdue_handovers(now=None) -> list[Handover]:
+    """Pending handovers past the receiving group's acceptance target (the OLA's, in business
+    time, where the group has one; else the default target)."""
+    now = now or timezone.now()
+    pending = list(
+        Handover.objects.filter(status=HandoverStatus.PENDING)
+        .select_related("incident", "to_group__manager", "from_group")
+        .order_by("created_at")
+    )
+    due = sla.acceptance_due(pending)
+    return [h for h in pending if now > due[h.pk][0]]
+
+
+@transaction.atomic
+def notify_overdue_handovers(now=None) -> int:
+    """Tell each receiving group's manager (or, without one, its members) once about each
+    handover past target. Idempotent: a handover already notified is skipped."""
+    now = now or timezone.now()
+    told = 0
+    overdue = overdue_handovers(now)
+    kept_by_ola = {pk for pk, (_, ola) in sla.acceptance_due(overdue).items() if ola}
+    for h in overdue:
+        if h.pk in kept_by_ola:
+            continue  # slm escalates OLA breaches (once, to the manager) in business time
+        claimed = Handover.objects.filter(pk=h.pk, overdue_notified_at__isnull=True).update(
+            overdue_notified_at=now
+        )
+        if not claimed:
+            continue
+        group = h.to_group
+        recipients = [group.manager] if group.manager else list(group.members.all())
+        notify(
+            None,
+            recipients,
+            subject=f"Handover waiting: {h.incident.number} to {group.name} is past its target",
+            body=f"From {h.from_group.name}, requested {h.created_at:%Y-%m-%d %H:%M} UTC: "
+            f"{h.reason}",
+            link=link(h.incident),
+            record=h.incident,
+        )
+        journal.record(None, h, "overdue_notified", {"overdue_notified_at": [None, now]})
+        told += 1
+    return told
