@@ -218,3 +218,15 @@ def world(make_user, make_org):
         },
         "group": group,
     }
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) -> a Django test client signed in as that user."""
+
+    def make(user, **kwargs) -> Client:
+        client = Client(**kwargs)
+        client.force_login(user)
+        return client
+
+    return make

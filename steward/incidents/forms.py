@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from steward.incidents import lookups
 from steward.incidents.choices import HoldReason, Level, Priority, ResolutionCode, Status
 
 #: The agent queues and what each shows.
@@ -48,8 +50,17 @@ class IncidentCreateForm(forms.Form):
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), coerce=int, choices=Level.choices, initial=Level.MEDIUM
     )
-    caller = forms.ModelChoiceField(
-        label=_("Caller"), required=False, queryset=None, help_text=_("Default: yourself")
+    affected_ci = forms.CharField(
+        label=_("Affected configuration item"),
+        required=False,
+        max_length=240,
+        help_text=_("Type to search; choosing one proposes its service"),
+    )
+    caller = forms.CharField(
+        label=_("Caller"),
+        required=False,
+        max_length=150,
+        help_text=_("Username; type to search. Default: yourself"),
     )
     owning_group = forms.ModelChoiceField(
         label=_("Owning group"),
@@ -58,16 +69,37 @@ class IncidentCreateForm(forms.Form):
         empty_label=_("Route automatically"),
     )
 
-    def __init__(self, *args, services, callers=None, groups=None, **kwargs):
+    def __init__(self, *args, user, services, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["service"].queryset = services
-        if callers is None:
+        _suggested(self.fields["affected_ci"], "incident_suggest_cis", "ci-options")
+        if groups is None:
             del self.fields["caller"]
             del self.fields["owning_group"]
         else:
-            self.fields["caller"].queryset = callers
-            self.fields["caller"].label_from_instance = lambda u: f"{u.display_name} ({u.username})"
+            _suggested(self.fields["caller"], "incident_suggest_callers", "caller-options")
             self.fields["owning_group"].queryset = groups
+
+    def clean_caller(self):
+        return lookups.resolve_caller(self.cleaned_data["caller"])
+
+    def clean_affected_ci(self):
+        return lookups.resolve_ci(self.user, self.cleaned_data["affected_ci"])
+
+
+def _suggested(field, url_name: str, list_id: str) -> None:
+    """A text input that asks the server for suggestions as the user types (into a datalist)."""
+    field.widget.attrs.update(
+        {
+            "list": list_id,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy(url_name),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{list_id}",
+            "hx-sync": "this:replace",
+        }
+    )
 
 
 class CommentForm(forms.Form):

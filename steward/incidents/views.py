@@ -240,9 +240,8 @@ def incident_export(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def incident_create(request):
     user = request.user
-    kwargs = {"services": Service.objects.for_user(user, "view").order_by("name")}
+    kwargs = {"user": user, "services": Service.objects.for_user(user, "view").order_by("name")}
     if user.is_it:
-        kwargs["callers"] = User.objects.filter(is_active=True).order_by("username")
         kwargs["groups"] = SupportGroup.objects.filter(is_active=True).order_by("name")
     form = IncidentCreateForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():

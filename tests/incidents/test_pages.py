@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from steward.incidents import operations as ops
 from steward.incidents.models import Handover, Incident
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_for(db):
-    def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def test_queue_my_groups_shows_pending_handovers(desk, open_one, client_for):
@@ -81,7 +70,7 @@ def test_raise_hand_over_accept_and_resolve_through_the_pages(desk, client_for):
             "title": "Database <script>alert(1)</script> slow",
             "impact": "2",
             "urgency": "1",
-            "caller": desk["people"]["requester"].pk,
+            "caller": desk["people"]["requester"].username,
         },
     )
     incident = Incident.objects.get()

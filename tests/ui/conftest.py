@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from steward.people import operations as people_ops
 from steward.people.choices import Role
 from steward.services import operations as service_ops
-
-
-@pytest.fixture
-def client_for(db):
-    """client_for(user) -> a Django test client signed in as that user."""
-
-    def make(user, **kwargs) -> Client:
-        client = Client(**kwargs)
-        client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture
