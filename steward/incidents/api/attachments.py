@@ -1,0 +1,100 @@
+"""Attachments: upload, list, and download after a fresh permission check."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from ninja import File, Form, Query
+from ninja.files import UploadedFile
+from ninja.responses import Status as HttpStatus
+
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.errors import NotFound
+from steward.incidents import operations as ops
+from steward.incidents.api.common import _get, _user, router
+from steward.incidents.choices import Visibility
+from steward.incidents.models import (
+    Attachment,
+)
+from steward.incidents.schemas import (
+    AttachmentOut,
+)
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+def attachment_out(a: Attachment, number: str) -> dict:
+    return {
+        "id": a.pk,
+        "incident": number,
+        "file_name": a.file_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "visibility": a.visibility,
+        "uploaded_by": _user(a.uploaded_by),
+        "created_at": a.created_at,
+        "download": f"/api/v1/incidents/{number}/attachments/{a.pk}",
+    }
+
+
+@router.post(
+    "/incidents/{number}/attachments",
+    response={201: AttachmentOut, **ERRORS},
+    summary="Attach a file (multipart: file, visibility)",
+)
+def add_attachment(
+    request,
+    number: str,
+    file: File[UploadedFile],
+    visibility: Form[Visibility] = Visibility.INTERNAL,
+):
+    incident = _get(request.auth, number)
+    attachment = ops.add_attachment(request.auth, incident, file, visibility=visibility)
+    return HttpStatus(201, attachment_out(attachment, incident.number))
+
+
+@router.get(
+    "/incidents/{number}/attachments",
+    response={200: page_of(AttachmentOut), **ERRORS},
+    summary="Attachments, oldest first (public ones only for requesters)",
+)
+def list_attachments(request, number: str, page: Query[PageParams]):
+    incident = _get(request.auth, number)
+    qs = (
+        Attachment.objects.for_user(request.auth, "view")
+        .filter(incident=incident)
+        .select_related("uploaded_by")
+        .order_by("id")
+    )
+    return paginate(qs, page, lambda a: attachment_out(a, incident.number))
+
+
+@router.get(
+    "/incidents/{number}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment (always as a download)",
+)
+def download_attachment(request, number: str, attachment_id: int):
+    return serve_attachment(request.auth, number, attachment_id)
+
+
+def serve_attachment(user, number: str, attachment_id: int):
+    """The file, after checking the user may see the incident and the attachment now."""
+    incident = _get(user, number)
+    attachment = (
+        Attachment.objects.for_user(user, "view")
+        .filter(incident=incident, pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} not found.")
+    response = FileResponse(
+        default_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.file_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

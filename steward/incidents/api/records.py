@@ -1,0 +1,277 @@
+"""Incidents: raise, list and filter, read, edit with a version, move through the lifecycle;
+comments, timeline and watchers."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from ninja import Query
+from ninja.responses import Status as HttpStatus
+
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.errors import NotFound, ValidationError
+from steward.incidents import operations as ops
+from steward.incidents import queries
+from steward.incidents.api.common import (
+    _category,
+    _ci,
+    _fresh,
+    _get,
+    _group,
+    _person,
+    _service,
+    _user,
+    _with_targets,
+    incident_out,
+    router,
+)
+from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
+from steward.incidents.models import (
+    Comment,
+    Handover,
+    Incident,
+)
+from steward.incidents.schemas import (
+    CommentIn,
+    CommentOut,
+    IncidentCreate,
+    IncidentFilters,
+    IncidentOut,
+    IncidentUpdate,
+    TimelineEntryOut,
+    TransitionIn,
+    WatcherIn,
+)
+from steward.people.models import User
+
+
+@router.post("/incidents", response={201: IncidentOut, **ERRORS}, summary="Raise an incident")
+def create_incident(request, payload: IncidentCreate):
+    actor = request.auth
+    data = payload.dict()
+    caller = _person(actor, data["caller"], "caller") if data["caller"] is not None else actor
+    parent = None
+    if data["parent"]:
+        parent = Incident.objects.for_user(actor, "view").filter(number=data["parent"].upper())
+        parent = parent.first()
+        if parent is None:
+            raise ValidationError.field("parent", f"incident {data['parent']} does not exist")
+    incident = ops.open_incident(
+        actor,
+        title=data["title"],
+        description=data["description"],
+        caller=caller,
+        service=_service(actor, data["service"]),
+        impact=data["impact"],
+        urgency=data["urgency"],
+        owning_group=_group(actor, data["owning_group"], "owning_group"),
+        category=_category(data["category"], "category"),
+        subcategory=_category(data["subcategory"], "subcategory"),
+        parent=parent,
+        affected_ci=_ci(actor, data["affected_ci"]),
+    )
+    return HttpStatus(201, incident_out(incident, new=True))
+
+
+def _filtered(user, f: IncidentFilters):
+    qs = queries.incidents_for(user)
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.category:
+        qs = qs.filter(status__in=[s for s, c in STATUS_CATEGORY.items() if c == f.category])
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.group is not None:
+        qs = qs.filter(owning_group_id=f.group)
+    if f.my_groups:
+        qs = qs.filter(owning_group__in=ops.groups_of(user))
+    if f.major is not None:
+        qs = qs.filter(major__isnull=not f.major)
+    pending = Handover.objects.filter(status=HandoverStatus.PENDING)
+    if f.handover_pending is not None:
+        q = Q(pk__in=pending.values("incident_id"))
+        qs = qs.filter(q) if f.handover_pending else qs.exclude(q)
+    if f.pending_to_group is not None:
+        qs = qs.filter(pk__in=pending.filter(to_group_id=f.pending_to_group).values("incident_id"))
+    if f.assignee is not None:
+        qs = qs.filter(assignee_id=f.assignee)
+    if f.unassigned is not None:
+        qs = qs.filter(assignee__isnull=f.unassigned)
+    if f.service is not None:
+        qs = qs.filter(service_id=f.service)
+    if f.caller is not None:
+        qs = qs.filter(caller_id=f.caller)
+    if f.q:
+        qs = queries.text_filter(qs, f.q, user)
+    order = {"number": "id", "-number": "-id"}.get(f.sort, f.sort)
+    return qs.order_by(order, "-id")
+
+
+@router.get("/incidents", response={200: page_of(IncidentOut), **ERRORS}, summary="List incidents")
+def list_incidents(request, filters: Query[IncidentFilters], page: Query[PageParams]):
+    result = paginate(_filtered(request.auth, filters), page)
+    # acceptance targets of every pending handover on the page in one query
+    _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
+    result["items"] = [incident_out(i) for i in result["items"]]
+    return result
+
+
+@router.get("/incidents/{number}", response={200: IncidentOut, **ERRORS}, summary="One incident")
+def get_incident(request, number: str):
+    return incident_out(_get(request.auth, number))
+
+
+@router.patch(
+    "/incidents/{number}", response={200: IncidentOut, **ERRORS}, summary="Change an incident"
+)
+def update_incident(request, number: str, payload: IncidentUpdate):
+    actor = request.auth
+    incident = _get(actor, number)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    reason = data.pop("priority_reason", None) or ""
+    for name in ("title", "impact", "urgency", "priority"):
+        if name in data and data[name] is None:
+            raise ValidationError.field(name, "cannot be null")
+    if "service" in data:
+        data["service"] = _service(actor, data["service"])
+    if "affected_ci" in data:
+        data["affected_ci"] = _ci(actor, data["affected_ci"])
+    for name in ("category", "subcategory"):
+        if name in data:
+            data[name] = _category(data[name], name)
+    if "assignee" in data:
+        data["assignee"] = _person(actor, data["assignee"], "assignee")
+    if "description" in data and data["description"] is None:
+        data["description"] = ""
+    parent_given = "parent" in data
+    parent_number = data.pop("parent", None)
+    with transaction.atomic():
+        if data or not parent_given:
+            ops.update_incident(actor, incident, version=version, priority_reason=reason, **data)
+            version = None
+        if parent_given:
+            parent = None
+            if parent_number:
+                parent = (
+                    Incident.objects.for_user(actor, "view")
+                    .filter(number=parent_number.upper())
+                    .first()
+                )
+                if parent is None:
+                    raise ValidationError.field(
+                        "parent", f"incident {parent_number} does not exist"
+                    )
+            ops.link_parent(actor, incident, parent, version=version)
+    return _fresh(actor, incident)
+
+
+@router.post(
+    "/incidents/{number}/transitions",
+    response={200: IncidentOut, **ERRORS},
+    summary="Move an incident through its lifecycle",
+)
+def transition(request, number: str, payload: TransitionIn):
+    incident = _get(request.auth, number)
+    ops.transition(
+        request.auth,
+        incident,
+        payload.to,
+        resolution_code=payload.resolution_code or "",
+        resolution_notes=payload.resolution_notes or "",
+        hold_reason=payload.hold_reason or "",
+        comment=payload.comment or "",
+        version=payload.version,
+    )
+    return _fresh(request.auth, incident)
+
+
+def comment_out(c: Comment, number: str) -> dict:
+    return {
+        "id": c.pk,
+        "incident": number,
+        "author": _user(c.author),
+        "body": c.body,
+        "visibility": c.visibility,
+        "time_spent": c.time_spent,
+        "created_at": c.created_at,
+    }
+
+
+@router.post(
+    "/incidents/{number}/comments",
+    response={201: CommentOut, **ERRORS},
+    summary="Add a work note (internal) or a reply (public)",
+)
+def add_comment(request, number: str, payload: CommentIn):
+    incident = _get(request.auth, number)
+    comment = ops.add_comment(
+        request.auth,
+        incident,
+        body=payload.body,
+        visibility=payload.visibility,
+        time_spent=payload.time_spent,
+    )
+    return HttpStatus(201, comment_out(comment, incident.number))
+
+
+@router.get(
+    "/incidents/{number}/comments",
+    response={200: page_of(CommentOut), **ERRORS},
+    summary="Comments, oldest first (requesters see replies only)",
+)
+def list_comments(request, number: str, page: Query[PageParams]):
+    incident = _get(request.auth, number)
+    qs = (
+        Comment.objects.for_user(request.auth, "view")
+        .filter(incident=incident)
+        .select_related("author")
+        .order_by("id")
+    )
+    return paginate(qs, page, lambda c: comment_out(c, incident.number))
+
+
+@router.get(
+    "/incidents/{number}/timeline",
+    response={200: page_of(TimelineEntryOut), **ERRORS},
+    summary="The journal of an incident, oldest first",
+)
+def timeline(request, number: str, page: Query[PageParams]):
+    incident = _get(request.auth, number)
+    return paginate(
+        queries.timeline(incident, request.auth),
+        page,
+        lambda e: {
+            "id": e.pk,
+            "at": e.at,
+            "actor": _user(e.actor),
+            "action": e.action,
+            "changes": e.changes,
+            "comment": e.comment,
+        },
+    )
+
+
+@router.post(
+    "/incidents/{number}/watchers",
+    response={200: IncidentOut, **ERRORS},
+    summary="Add a watcher",
+)
+def add_watcher(request, number: str, payload: WatcherIn):
+    incident = _get(request.auth, number)
+    ops.add_watcher(request.auth, incident, _person(request.auth, payload.user, "user"))
+    return _fresh(request.auth, incident)
+
+
+@router.delete(
+    "/incidents/{number}/watchers/{user_id}",
+    response={200: IncidentOut, **ERRORS},
+    summary="Remove a watcher",
+)
+def remove_watcher(request, number: str, user_id: int):
+    incident = _get(request.auth, number)
+    user = User.objects.for_user(request.auth, "view").filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(f"User {user_id} not found.")
+    ops.remove_watcher(request.auth, incident, user)
+    return _fresh(request.auth, incident)
