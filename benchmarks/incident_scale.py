@@ -446,6 +446,12 @@ def main() -> None:
     server, port = start_server(args.web_workers)
     try:
         cookie = {"Cookie": f"sessionid={session}"}
+        for request in (  # warm every worker thread up before measuring
+            ("GET", "/healthz/live", None, {}),
+            ("GET", queue_path, None, cookie),
+            ("GET", search_path, None, auth),
+        ):
+            load(port, args.clients, 4 * args.clients, lambda i, r=request: r)
         trivial = load(
             port, args.clients, args.requests, lambda i: ("GET", "/healthz/live", None, {})
         )

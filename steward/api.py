@@ -18,7 +18,6 @@ from steward.slm.sla_api import reports_router as sla_reports_router
 from steward.slm.sla_api import router as sla_router
 
 
-
 class StewardAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """``<module>_<function>`` as ninja does, except that the modules of an ``api`` package

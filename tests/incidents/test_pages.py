@@ -27,6 +27,21 @@ def test_queue_my_groups_shows_pending_handovers(desk, open_one, client_for):
     assert incident.number not in mine
 
 
+def test_queue_rows_show_markup_in_names_as_text(desk, open_one, client_for, make_user):
+    from steward.people import operations as people_ops
+
+    sneaky = make_user("sneaky", first_name="<img src=x onerror=alert(1)>", last_name="")
+    group = people_ops.create_group(
+        None, name="<script>alert(2)</script> Ops", members=[sneaky, desk["people"]["agent"]]
+    )
+    incident = open_one(title="Row", owning_group=group)
+    ops.assign(desk["people"]["agent"], incident, sneaky)
+    html = client_for(desk["people"]["agent"]).get("/incidents/?queue=my_groups").content.decode()
+    assert incident.number in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; Ops" in html and "<script>alert(2)" not in html
+
+
 def test_the_queue_runs_a_constant_number_of_queries(
     desk, open_one, client_for, django_assert_max_num_queries
 ):

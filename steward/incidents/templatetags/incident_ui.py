@@ -1,6 +1,6 @@
 """Badges and queue rows of incidents: Python tags rather than includes because a queue page
-shows fifty rows (template lookups and includes cost ~0.5 ms a row; one format_html call is
-about 20x cheaper). Everything shown is escaped by format_html."""
+shows fifty rows (template lookups and includes cost ~0.5 ms a row; building the rows in one
+call costs a few microseconds each). Everything shown is escaped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from steward.incidents.choices import Priority, Status
@@ -42,51 +43,48 @@ def status_badge(incident) -> str:
     )
 
 
-def _when(value) -> str:
+def _when(value, months) -> str:
+    """The same text as the template filter date:"j M Y, H:i", in a <time> element."""
     if value is None:
         return ""
     local = timezone.localtime(value)
-    # the same text as the template filter date:"j M Y, H:i", without its per-call set-up
-    month = str(MONTHS_3[local.month]).title()
-    return format_html(
-        '<time datetime="{}">{} {} {}, {}</time>',
-        local.isoformat(),
-        local.day,
-        month,
-        local.year,
-        f"{local.hour:02d}:{local.minute:02d}",
+    return (
+        f'<time datetime="{local.isoformat()}">{local.day} {months[local.month]} {local.year}, '
+        f"{local.hour:02d}:{local.minute:02d}</time>"
     )
 
 
 @register.simple_tag
-def incident_row(incident) -> str:
-    """One row of a queue (see _incident_results.html for the columns). ``incident.pending`` is
-    its pending handover or None; ``incident.overdue`` whether that is past its target."""
-    service = (
-        format_html('<span class="cell-note">{}</span>', incident.service.name)
-        if incident.service_id
-        else ""
-    )
-    pending = ""
-    if incident.pending is not None:
-        pending = format_html(
-            ' <span class="badge badge--orange">{}</span>{}',
-            _("handover pending → %(group)s") % {"group": incident.pending.to_group.name},
-            format_html(' <span class="badge badge--red">{}</span>', _("past target"))
-            if incident.overdue
-            else "",
+def incident_rows(incidents) -> str:
+    """The rows of a queue (see _incident_results.html for the columns). Each incident carries
+    ``pending`` (its pending handover or None) and ``overdue`` (whether that is past target).
+    Labels, month names and the link pattern are looked up once per page, not once per row;
+    every value shown is escaped."""
+    months = {n: escape(str(name).title()) for n, name in MONTHS_3.items()}
+    priorities = {p: str(label) for p, label in PRIORITY_LABELS.items()}
+    statuses = {st: escape(str(label)) for st, label in STATUS_LABELS.items()}
+    url = reverse("incident_detail", args=["NUMBER"]).replace("NUMBER", "{}")
+    pending_label, past_target = _("handover pending → %(group)s"), escape(_("past target"))
+    rows = []
+    for i in incidents:
+        service = f'<span class="cell-note">{escape(i.service.name)}</span>' if i.service else ""
+        pending = ""
+        if i.pending is not None:
+            label = escape(pending_label % {"group": i.pending.to_group.name})
+            pending = f' <span class="badge badge--orange">{label}</span>'
+            if i.overdue:
+                pending += f' <span class="badge badge--red">{past_target}</span>'
+        assignee = escape(i.assignee.display_name) if i.assignee_id else "—"
+        number = escape(i.number)
+        rows.append(
+            f'<tr><td class="nowrap"><a href="{escape(url.format(i.number))}">{number}</a></td>'
+            f"<td>{escape(i.title)}{service}</td>"
+            f'<td><span class="badge badge--{PRIORITY_COLOURS.get(i.priority, "grey")}" '
+            f'title="{escape(priorities.get(i.priority, ""))}">P{i.priority}</span></td>'
+            f'<td><span class="badge badge--{STATUS_COLOURS.get(i.status, "grey")}">'
+            f"{statuses.get(i.status, escape(i.status))}</span></td>"
+            f"<td>{escape(i.owning_group.name)}{pending}</td>"
+            f'<td class="nowrap">{assignee}</td>'
+            f'<td class="nowrap">{_when(i.updated_at, months)}</td></tr>'
         )
-    return format_html(
-        '<tr><td class="nowrap"><a href="{}">{}</a></td><td>{}{}</td><td>{}</td><td>{}</td>'
-        '<td>{}{}</td><td class="nowrap">{}</td><td class="nowrap">{}</td></tr>',
-        reverse("incident_detail", args=[incident.number]),
-        incident.number,
-        incident.title,
-        service,
-        priority_badge(incident),
-        status_badge(incident),
-        incident.owning_group.name,
-        pending,
-        incident.assignee.display_name if incident.assignee_id else "—",
-        _when(incident.updated_at),
-    )
+    return mark_safe("\n".join(rows))
