@@ -56,8 +56,9 @@ def incidents_for(user):
     )
 
 
-#: The columns a queue row shows (see incidents/_incident_results.html).
+#: The columns a queue row shows (see templatetags/incident_ui.py: incident_rows).
 QUEUE_ROW_FIELDS = (
+    "id",
     "number",
     "title",
     "priority",
@@ -65,22 +66,65 @@ QUEUE_ROW_FIELDS = (
     "updated_at",
     "service__name",
     "owning_group__name",
+    "assignee_id",
     "assignee__username",
     "assignee__first_name",
     "assignee__last_name",
 )
 
 
+@dataclass
+class QueueRow:
+    """One line of a queue: plain values, not model instances (a page of fifty is read as
+    tuples, about four times cheaper than building incidents, services, groups and users)."""
+
+    id: int
+    number: str
+    title: str
+    priority: int
+    status: str
+    updated_at: object
+    service_name: str | None
+    group_name: str
+    assignee_name: str | None
+    pending: Handover | None = None
+    overdue: bool = False
+
+
 def queue_rows(user):
-    """Incidents ``user`` may see, loading only what a queue row shows: two queries for a page
-    (the rows with their service, group and assignee; their pending handovers)."""
-    pending = Handover.objects.filter(status=HandoverStatus.PENDING).select_related("to_group")
-    return (
-        Incident.objects.for_user(user, "view")
-        .select_related("service", "owning_group", "assignee")
-        .only(*QUEUE_ROW_FIELDS)
-        .prefetch_related(Prefetch("handovers", queryset=pending, to_attr="pending_handovers"))
-    )
+    """Incidents ``user`` may see, as the values a queue row shows (one query for a page;
+    :func:`queue_page` adds the pending handovers with one more)."""
+    return Incident.objects.for_user(user, "view").values_list(*QUEUE_ROW_FIELDS)
+
+
+def queue_page(values) -> list[QueueRow]:
+    """The rows of one page from :func:`queue_rows` values, with their pending handovers."""
+    rows = []
+    for (
+        pk,
+        number,
+        title,
+        priority,
+        status,
+        updated_at,
+        service,
+        group,
+        assignee_id,
+        username,
+        first,
+        last,
+    ) in values:
+        assignee = (f"{first} {last}".strip() or username) if assignee_id else None
+        rows.append(
+            QueueRow(pk, number, title, priority, status, updated_at, service, group, assignee)
+        )
+    pending = Handover.objects.filter(
+        status=HandoverStatus.PENDING, incident_id__in=[r.id for r in rows]
+    ).select_related("to_group")
+    by_incident = {h.incident_id: h for h in pending}  # no query when the page is empty
+    for row in rows:
+        row.pending = by_incident.get(row.id)
+    return rows
 
 
 @dataclass(frozen=True)

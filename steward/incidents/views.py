@@ -146,13 +146,11 @@ def incident_list(request):
     page = paginator.get_page(request.GET.get("page"))
     sort = clean_sort(request.GET.get("sort"))
     now = timezone.now()
-    rows = list(page.object_list)
-    for incident in rows:
-        incident.pending = incident.pending_handovers[0] if incident.pending_handovers else None
-    due = sla.acceptance_due([i.pending for i in rows if i.pending])
-    for incident in rows:
-        h = incident.pending
-        incident.overdue = bool(h and now > due[h.pk][0])
+    rows = queries.queue_page(page.object_list)
+    due = sla.acceptance_due([r.pending for r in rows if r.pending])
+    for row in rows:
+        row.overdue = bool(row.pending and now > due[row.pending.pk][0])
+    page.object_list = rows
     context = {
         "form": form,
         "queue": queue,

@@ -56,8 +56,8 @@ def _when(value, months) -> str:
 
 @register.simple_tag
 def incident_rows(incidents) -> str:
-    """The rows of a queue (see _incident_results.html for the columns). Each incident carries
-    ``pending`` (its pending handover or None) and ``overdue`` (whether that is past target).
+    """The rows of a queue (see _incident_results.html for the columns): ``QueueRow`` values,
+    each with ``pending`` (its pending handover or None) and ``overdue`` (past its target).
     Labels, month names and the link pattern are looked up once per page, not once per row;
     every value shown is escaped."""
     months = {n: escape(str(name).title()) for n, name in MONTHS_3.items()}
@@ -67,14 +67,17 @@ def incident_rows(incidents) -> str:
     pending_label, past_target = _("handover pending → %(group)s"), escape(_("past target"))
     rows = []
     for i in incidents:
-        service = f'<span class="cell-note">{escape(i.service.name)}</span>' if i.service else ""
+        service = ""
+        if i.service_name:
+            service = f'<span class="cell-note">{escape(i.service_name)}</span>'
+
         pending = ""
         if i.pending is not None:
             label = escape(pending_label % {"group": i.pending.to_group.name})
             pending = f' <span class="badge badge--orange">{label}</span>'
             if i.overdue:
                 pending += f' <span class="badge badge--red">{past_target}</span>'
-        assignee = escape(i.assignee.display_name) if i.assignee_id else "—"
+        assignee = escape(i.assignee_name) if i.assignee_name else "—"
         number = escape(i.number)
         rows.append(
             f'<tr><td class="nowrap"><a href="{escape(url.format(i.number))}">{number}</a></td>'
@@ -83,7 +86,7 @@ def incident_rows(incidents) -> str:
             f'title="{escape(priorities.get(i.priority, ""))}">P{i.priority}</span></td>'
             f'<td><span class="badge badge--{STATUS_COLOURS.get(i.status, "grey")}">'
             f"{statuses.get(i.status, escape(i.status))}</span></td>"
-            f"<td>{escape(i.owning_group.name)}{pending}</td>"
+            f"<td>{escape(i.group_name)}{pending}</td>"
             f'<td class="nowrap">{assignee}</td>'
             f'<td class="nowrap">{_when(i.updated_at, months)}</td></tr>'
         )
