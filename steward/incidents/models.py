@@ -286,10 +286,6 @@ class Handover(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [
-            # "Handovers to my groups": the pending ones per receiving group
-            models.Index(fields=["to_group", "status"], name="handover_to_group_status"),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["incident"],
