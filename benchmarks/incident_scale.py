@@ -73,7 +73,9 @@ def parse_args():
     p.add_argument("--database", default="", help="PostgreSQL URL (default: SQLite in a temp dir)")
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--requests", type=int, default=400, help="requests per workload")
-    p.add_argument("--web-workers", type=int, default=2)
+    p.add_argument(
+        "--web-workers", type=int, default=3, help="gunicorn workers (default: as manage.py serve)"
+    )
     p.add_argument("--keep", action="store_true", help="reuse an already seeded database")
     return p.parse_args()
 
