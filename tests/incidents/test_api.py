@@ -55,6 +55,23 @@ def test_the_created_incident_is_answered_exactly_as_it_reads_back(desk, agent_a
     assert created == stored
 
 
+def test_each_listed_incident_is_exactly_its_single_answer(desk, agent_api):
+    """The list is rendered without re-validating each item: it must still be the schema's
+    shape, value for value (datetimes, nested objects, the pending handover)."""
+    first = raise_one(agent_api, desk)
+    raise_one(agent_api, desk, title="Second", parent=first["number"])
+    status, handover = agent_api.post(
+        f"incidents/{first['number']}/handovers",
+        {"to_group": desk["groups"]["database"].pk, "reason": "DB", "note": "tried"},
+    )
+    assert status == 201, handover
+    status, page = agent_api.get("incidents")
+    assert status == 200 and page["count"] == 2
+    for item in page["items"]:
+        assert item == agent_api.get(f"incidents/{item['number']}")[1]
+    assert any(item["pending_handover"] for item in page["items"])
+
+
 def test_create_with_an_owning_group(desk, agent_api):
     data = raise_one(agent_api, desk, owning_group=desk["groups"]["database"].pk)
     assert data["owning_group"]["name"] == "Database"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from ninja import Query
+from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
 
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
@@ -113,7 +114,10 @@ def list_incidents(request, filters: Query[IncidentFilters], page: Query[PagePar
     # acceptance targets of every pending handover on the page in one query
     _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
     result["items"] = [incident_out(i) for i in result["items"]]
-    return result
+    # Rendered directly: incident_out builds exactly the IncidentOut shape (a test compares each
+    # item with the validated single-incident answer), and validating fifty nested objects
+    # again cost a fifth of the request.
+    return Response(result)
 
 
 @router.get("/incidents/{number}", response={200: IncidentOut, **ERRORS}, summary="One incident")
