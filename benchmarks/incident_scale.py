@@ -287,30 +287,24 @@ def start_server(workers: int) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("gunicorn did not start")
 
 
-def load(port: int, clients: int, total: int, make_request) -> dict:
-    """``total`` requests from ``clients`` threads with keep-alive; latencies and throughput."""
+def concurrently(clients: int, total: int, open_session, one) -> tuple[list[float], float]:
+    """``total`` calls of ``one(session, i)`` from ``clients`` threads, each thread with its own
+    ``open_session()`` (a connection); the latency of every call and the elapsed time."""
     latencies: list[float] = []
-    errors: list[str] = []
     lock = threading.Lock()
     counter = iter(range(total))
 
     def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        session = open_session()
         mine = []
         while True:
             with lock:
                 i = next(counter, None)
             if i is None:
                 break
-            method, path, body, headers = make_request(i)
             t0 = time.perf_counter()
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
+            one(session, i)
             mine.append(time.perf_counter() - t0)
-            if response.status >= 400:
-                with lock:
-                    errors.append(f"{method} {path}: {response.status}")
         with lock:
             latencies.extend(mine)
 
@@ -320,7 +314,24 @@ def load(port: int, clients: int, total: int, make_request) -> dict:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
+    return latencies, time.perf_counter() - started
+
+
+def load(port: int, clients: int, total: int, make_request) -> dict:
+    """``total`` requests from ``clients`` threads with keep-alive; latencies and throughput."""
+    errors: list[str] = []
+
+    def one(conn, i):
+        method, path, body, headers = make_request(i)
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status >= 400:
+            errors.append(f"{method} {path}: {response.status}")
+
+    latencies, elapsed = concurrently(
+        clients, total, lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=60), one
+    )
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
     return {"rps": len(latencies) / elapsed, **quantiles(latencies)}
@@ -341,27 +352,9 @@ def replay_many(replayer: RawReplayer, calls, n: int, rollback: bool) -> dict:
 def replay_concurrently(url: str, calls, clients: int, n: int) -> dict:
     """The raw statements from ``clients`` threads at once, each on its own driver connection:
     the database under the same concurrency as the pages (read-only workloads only)."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    counter = iter(range(n))
-
-    def worker():
-        replayer = RawReplayer(url)
-        mine = []
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                break
-            mine.append(replayer.run(calls, rollback=True))
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    latencies, _ = concurrently(
+        clients, n, lambda: RawReplayer(url), lambda r, i: r.run(calls, rollback=True)
+    )
     return quantiles(latencies)
 
 

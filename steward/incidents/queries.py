@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import (
@@ -83,7 +84,7 @@ class QueueRow:
     title: str
     priority: int
     status: str
-    updated_at: object
+    updated_at: datetime
     service_name: str | None
     group_name: str
     assignee_name: str | None

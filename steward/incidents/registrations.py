@@ -16,7 +16,6 @@ from steward.core.registry import (
 )
 from steward.incidents import operations as ops
 from steward.incidents import queries
-from steward.incidents.choices import ACTIVE_STATUSES
 from steward.incidents.models import Incident
 
 
@@ -38,7 +37,7 @@ def search_incidents(user, text: str, limit: int) -> list[SearchHit]:
 
 
 def _rows(qs, limit: int):
-    qs = qs.filter(status__in=ACTIVE_STATUSES).order_by("priority", "-id")
+    qs = qs.active().order_by("priority", "-id")
     rows = [
         (f"{i.number} {i.title}", reverse("incident_detail", args=[i.number]), f"P{i.priority}")
         for i in qs[:limit]

@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -22,25 +22,25 @@ PRIORITY_LABELS = dict(Priority.choices)
 STATUS_LABELS = dict(Status.choices)
 
 
+def _priority_html(priority: int, labels: dict) -> str:
+    colour = PRIORITY_COLOURS.get(priority, "grey")
+    title = escape(str(labels.get(priority, "")))
+    return f'<span class="badge badge--{colour}" title="{title}">P{int(priority)}</span>'
+
+
+def _status_html(status: str, labels: dict) -> str:
+    label = escape(str(labels.get(status, status)))
+    return f'<span class="badge badge--{STATUS_COLOURS.get(status, "grey")}">{label}</span>'
+
+
 @register.simple_tag
 def priority_badge(incident) -> str:
-    p = incident.priority
-    return format_html(
-        '<span class="badge badge--{}" title="{}">P{}</span>',
-        PRIORITY_COLOURS.get(p, "grey"),
-        PRIORITY_LABELS.get(p, ""),
-        p,
-    )
+    return mark_safe(_priority_html(incident.priority, PRIORITY_LABELS))
 
 
 @register.simple_tag
 def status_badge(incident) -> str:
-    s = incident.status
-    return format_html(
-        '<span class="badge badge--{}">{}</span>',
-        STATUS_COLOURS.get(s, "grey"),
-        STATUS_LABELS.get(s, s),
-    )
+    return mark_safe(_status_html(incident.status, STATUS_LABELS))
 
 
 def _when(value, months) -> str:
@@ -61,8 +61,9 @@ def incident_rows(incidents) -> str:
     Labels, month names and the link pattern are looked up once per page, not once per row;
     every value shown is escaped."""
     months = {n: escape(str(name).title()) for n, name in MONTHS_3.items()}
+    # translated once per page (the labels are lazy)
     priorities = {p: str(label) for p, label in PRIORITY_LABELS.items()}
-    statuses = {st: escape(str(label)) for st, label in STATUS_LABELS.items()}
+    statuses = {st: str(label) for st, label in STATUS_LABELS.items()}
     url = reverse("incident_detail", args=["NUMBER"]).replace("NUMBER", "{}")
     pending_label, past_target = _("handover pending → %(group)s"), escape(_("past target"))
     rows = []
@@ -82,10 +83,8 @@ def incident_rows(incidents) -> str:
         rows.append(
             f'<tr><td class="nowrap"><a href="{escape(url.format(i.number))}">{number}</a></td>'
             f"<td>{escape(i.title)}{service}</td>"
-            f'<td><span class="badge badge--{PRIORITY_COLOURS.get(i.priority, "grey")}" '
-            f'title="{escape(priorities.get(i.priority, ""))}">P{i.priority}</span></td>'
-            f'<td><span class="badge badge--{STATUS_COLOURS.get(i.status, "grey")}">'
-            f"{statuses.get(i.status, escape(i.status))}</span></td>"
+            f"<td>{_priority_html(i.priority, priorities)}</td>"
+            f"<td>{_status_html(i.status, statuses)}</td>"
             f"<td>{escape(i.group_name)}{pending}</td>"
             f'<td class="nowrap">{assignee}</td>'
             f'<td class="nowrap">{_when(i.updated_at, months)}</td></tr>'
