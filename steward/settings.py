@@ -120,6 +120,9 @@ TEMPLATES = [
     }
 ]
 
+# Everyday widgets rendered in Python, byte for byte as Django's templates (core/form_renderer.py)
+FORM_RENDERER = "steward.core.form_renderer.StewardFormRenderer"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -9,7 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Func, IntegerField, Q, Subquery, Value
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core.errors import DomainError
+from steward.core.statements import fetch_compiled
 from steward.incidents import operations as ops
 from steward.incidents import queries, sla
 from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
@@ -86,11 +87,27 @@ COUNTED_QUEUES = ("my_groups", "mine", "pending", "unassigned", "major")
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Active (open or on-hold) incidents in each counted queue: one COUNT per queue, each
-    answered from its own index (a single aggregate with FILTERs would scan every active
-    incident of the estate)."""
-    base = Incident.objects.for_user(user, "view").active()
-    return {key: _queue(user, key, base).count() for key in COUNTED_QUEUES}
+    """Active (open or on-hold) incidents in each counted queue: one statement of one COUNT
+    subquery per queue, each answered from its own index (a single aggregate with FILTERs
+    would scan every active incident of the estate). The statement depends only on the user,
+    their groups and their visibility rule, so it is compiled once per such key
+    (core/statements.py): building it with the ORM cost more than running it."""
+    groups = tuple(_my_group_ids(user))
+    visibility = repr(Incident.permission_filter(user, "view"))
+    key = ("incident_queue_counts", user.pk, groups, visibility)
+    (row,) = fetch_compiled(key, lambda: _counts_statement(user))
+    return dict(zip(COUNTED_QUEUES, row, strict=True))
+
+
+def _counts_statement(user):
+    base = Incident.objects.for_user(user, "view").active().order_by()
+    counts = {}
+    for key in COUNTED_QUEUES:
+        rows = _queue(user, key, base).annotate(_one=Value(1)).values("_one")
+        count = rows.annotate(n=Func(F("_one"), function="COUNT")).values("n")
+        counts[key] = Subquery(count, output_field=IntegerField())
+    # one row to hang the subqueries on: the user's own
+    return User.objects.filter(pk=user.pk).annotate(**counts).values_list(*counts)
 
 
 #: ?sort= keys of the list page; each gives the ORDER BY for ascending (False) or descending.

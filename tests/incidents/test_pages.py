@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from steward.incidents import operations as ops
 from steward.incidents.models import Handover, Incident
+from steward.people import operations as people_ops
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,34 @@ def test_the_handover_overview(desk, open_one, client_for):
     other = client_for(desk["people"]["agent"]).get("/incidents/handovers/").content.decode()
     assert "Nothing is waiting for your groups." in other
     assert client_for(desk["people"]["requester"]).get("/incidents/handovers/").status_code == 404
+
+
+def _tabs(client) -> str:
+    html = client.get("/incidents/").content.decode()
+    return html[html.index('id="id_queue"') : html.index("</select>", html.index('id="id_queue"'))]
+
+
+def test_tab_counts_follow_membership_assignment_and_handovers(desk, open_one, client_for):
+    """The counts statement is compiled once per user, groups and visibility: every change of
+    those, and of the incidents, shows on the next page view."""
+    dba, agent = desk["dba"], desk["people"]["agent"]
+    database, network = desk["groups"]["database"], desk["groups"]["network"]
+    open_one(owning_group=database)
+    mine = open_one(owning_group=database)
+    open_one(owning_group=network)
+    client = client_for(dba)
+    assert "My groups (2)" in _tabs(client) and "Unassigned (2)" in _tabs(client)
+    assert "My work (0)" in _tabs(client)
+
+    ops.assign(dba, mine, dba)
+    assert "My work (1)" in _tabs(client) and "Unassigned (1)" in _tabs(client)
+
+    people_ops.update_group(None, network, version=network.version, members=[dba])
+    assert "My groups (3)" in _tabs(client) and "Unassigned (2)" in _tabs(client)
+
+    away = open_one(owning_group=desk["groups"]["desk"])
+    ops.hand_over(agent, away, to_group=database, reason="db", note="tried restart")
+    assert "Handovers to my groups (1)" in _tabs(client)
+    # another member of the same groups sees the same; the sender's group does not wait
+    assert "Handovers to my groups (1)" in _tabs(client_for(desk["dba2"]))
+    assert "Handovers to my groups (0)" in _tabs(client_for(agent))

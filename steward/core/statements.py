@@ -1,0 +1,52 @@
+"""Statements compiled once per process and run again with the same SQL and parameters.
+
+A small query that runs on every page view (the queue tab counts, say) costs more Python to
+build and compile with the ORM than the database needs to answer it. :func:`fetch_compiled`
+compiles the queryset once for a key and keeps its SQL and parameters; later calls with the
+same key run them directly.
+
+The key is the caller's promise: it must name everything the statement depends on (the user,
+the user's groups, the visibility rule...), because nothing else is compared. Entries are few
+(one per key), bounded (least recently used dropped), and hold no rows — only SQL text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+MAX_ENTRIES = 4096
+
+_lock = threading.Lock()
+_compiled: OrderedDict[Hashable, tuple[str, str, tuple]] = OrderedDict()
+
+
+def fetch_compiled(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
+    """The rows of ``build()``, compiled once per key. The rows are as the driver gives them
+    (no ORM converters): use it for columns that need none — counts, ids, text."""
+    with _lock:
+        entry = _compiled.get(key)
+        if entry is not None:
+            _compiled.move_to_end(key)
+    if entry is None:
+        queryset = build()
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        entry = (queryset.db, sql, tuple(params))
+        with _lock:
+            _compiled[key] = entry
+            while len(_compiled) > MAX_ENTRIES:
+                _compiled.popitem(last=False)
+    using, sql, params = entry
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def forget_compiled() -> None:
+    """Drop every compiled statement."""
+    with _lock:
+        _compiled.clear()
