@@ -216,9 +216,6 @@ CSV_COLUMNS = [
 def incident_export(request):
     """The current view as CSV, streamed in chunks (same queue, filters and visibility)."""
     _, _, rows = _listed(request)
-    rows = rows.prefetch_related(None).select_related(
-        "owning_group", "assignee", "caller", "service"
-    )
     pending = set(
         Handover.objects.filter(status=HandoverStatus.PENDING).values_list("incident_id", flat=True)
     )
@@ -278,7 +275,7 @@ def _visible(user, number: str) -> Incident:
     incident = queries.incidents_for(user).filter(number=number.upper()).first()
     if incident is None:
         raise Http404
-    return incident
+    return queries.with_relations([incident])[0]
 
 
 @login_required
@@ -318,7 +315,7 @@ def incident_detail(request, number: str):
             .filter(incident=incident)
             .select_related("uploaded_by")
         ),
-        "handovers": list(incident.handovers.all()),
+        "handovers": queries.handovers_of(incident),
         "allowed": [s.value for s in Status if INCIDENT.can(incident.status, s)],
         "active": incident.status in ACTIVE_STATUSES,
         "can_receive": can_receive,

@@ -204,7 +204,9 @@ def test_list_runs_a_constant_number_of_queries(desk, agent_api, django_assert_m
             None, title=f"i{n}", caller=desk["people"]["requester"], impact=2, urgency=2
         )
         ops.hand_over(None, incident, to_group=desk["groups"]["database"], reason="r", note="")
-    with django_assert_max_num_queries(8) as small:
+    # token, its last use, roles; count, rows, majors, handovers, their groups and people,
+    # acceptance targets: ten at most, whatever the page size
+    with django_assert_max_num_queries(10) as small:
         agent_api.get("incidents", limit=1)
     for n in range(20):
         ops.open_incident(

@@ -13,7 +13,6 @@ from steward.incidents.models import (
     Handover,
     Incident,
     IncidentCategory,
-    MajorIncident,
 )
 from steward.people.models import SupportGroup, User
 from steward.services.models import ConfigurationItem, Service
@@ -90,7 +89,7 @@ def incident_out(i: Incident, *, new: bool = False) -> dict:
         "resolved_at": i.resolved_at,
         "closed_at": i.closed_at,
         "pending_handover": handover_out(pending, i.number) if pending else None,
-        "is_major": False if new else _is_major(i),
+        "is_major": False if new else queries.is_major(i),
         "handovers": {
             "count": m.count,
             "rejections": m.rejections,
@@ -102,18 +101,11 @@ def incident_out(i: Incident, *, new: bool = False) -> dict:
     }
 
 
-def _is_major(i: Incident) -> bool:
-    try:
-        return i.major is not None
-    except MajorIncident.DoesNotExist:
-        return False
-
-
 def _get(user, number: str) -> Incident:
     row = queries.incidents_for(user).filter(number=number.upper()).first()
     if row is None:
         raise NotFound(f"Incident {number} not found.")
-    return row
+    return queries.with_relations([row])[0]
 
 
 def _fresh(user, incident: Incident) -> dict:

@@ -111,6 +111,7 @@ def _filtered(user, f: IncidentFilters):
 @router.get("/incidents", response={200: page_of(IncidentOut), **ERRORS}, summary="List incidents")
 def list_incidents(request, filters: Query[IncidentFilters], page: Query[PageParams]):
     result = paginate(_filtered(request.auth, filters), page)
+    queries.with_relations(result["items"])
     # acceptance targets of every pending handover on the page in one query
     _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
     result["items"] = [incident_out(i) for i in result["items"]]
