@@ -1,7 +1,8 @@
 """Human-readable record numbers: a prefix and a zero-padded sequence (INC0000001).
 
-The counter is advanced with one ``UPDATE ... RETURNING`` statement, which both PostgreSQL
-(row lock) and SQLite (database write lock) serialize, so concurrent creations never share a
+The counter is advanced with one upsert (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``:
+the first use of a prefix creates its row), which both PostgreSQL (row lock) and SQLite
+(database write lock) serialize, so concurrent creations never share a
 number and numbers only increase. The UPDATE belongs to the caller's transaction: a creation
 that rolls back gives its number back, so numbers have no gaps from failed creations.
 """
@@ -17,17 +18,7 @@ WIDTH = 7
 
 def next_value(prefix: str) -> int:
     """Advance the sequence for ``prefix`` and return its new value."""
-    table = connection.ops.quote_name(Sequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (prefix, last) VALUES (%s, 0) ON CONFLICT (prefix) DO NOTHING",  # noqa: S608
-            [prefix],
-        )
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE prefix = %s RETURNING last",  # noqa: S608
-            [prefix],
-        )
-        return cursor.fetchone()[0]
+    return _advance(prefix, 1)
 
 
 def next_number(prefix: str, width: int = WIDTH) -> str:
@@ -37,14 +28,16 @@ def next_number(prefix: str, width: int = WIDTH) -> str:
 
 def reserve(prefix: str, count: int) -> int:
     """Reserve ``count`` consecutive values at once (bulk loads); returns the first one."""
+    return _advance(prefix, count) - count + 1
+
+
+def _advance(prefix: str, count: int) -> int:
     table = connection.ops.quote_name(Sequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (prefix, last) VALUES (%s, 0) ON CONFLICT (prefix) DO NOTHING",  # noqa: S608
-            [prefix],
+            f"INSERT INTO {table} (prefix, last) VALUES (%s, %s) "  # noqa: S608
+            f"ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + excluded.last "
+            "RETURNING last",
+            [prefix, count],
         )
-        cursor.execute(
-            f"UPDATE {table} SET last = last + %s WHERE prefix = %s RETURNING last",  # noqa: S608
-            [count, prefix],
-        )
-        return cursor.fetchone()[0] - count + 1
+        return cursor.fetchone()[0]

@@ -30,8 +30,8 @@ def _status_label(incident: Incident) -> str:
     return label
 
 
-def feed(incident: Incident, *, responded: bool = False) -> None:
-    """Tell the SLA clocks where the incident stands now."""
+def feed(incident: Incident, *, responded: bool = False, new: bool = False) -> None:
+    """Tell the SLA clocks where the incident stands now (``new``: raised in this transaction)."""
     category = (
         "cancelled" if incident.status == Status.CANCELLED else status_category(incident.status)
     )
@@ -44,6 +44,7 @@ def feed(incident: Incident, *, responded: bool = False) -> None:
         service_id=incident.service_id,
         organization_id=incident.organization_id,
         responded=responded,
+        new=new,
     )
 
 

@@ -4,6 +4,9 @@ outbound email.
 Notifications and email are written in the caller's transaction, so they exist exactly when the
 change that causes them commits; delivery is enqueued on commit and never runs for a change that
 rolled back. Notifications are not journaled themselves: the change that causes them is.
+:func:`notify` checks its input first and then writes in the caller's transaction without a
+savepoint (two statements fewer per call): bad input is refused with nothing written and the
+caller's transaction intact; a database failure while writing fails the caller's change.
 """
 
 from __future__ import annotations
@@ -62,7 +65,6 @@ def _deliver_on_commit(emails: Iterable[OutboundEmail]) -> None:
         transaction.on_commit(partial(jobs.deliver_email, email.pk), robust=True)
 
 
-@transaction.atomic
 def notify(
     actor,
     recipients: Iterable,
@@ -86,6 +88,11 @@ def notify(
     for user in recipients:
         if user.is_active and (include_actor or user.pk != actor_id):
             people.setdefault(user.pk, user)
+    return _write(people.values(), subject, body, link, record, email)
+
+
+@transaction.atomic(savepoint=False)  # inputs checked before: nothing to roll back to
+def _write(people, subject: str, body: str, link: str, record, email: bool) -> Notified:
     record_type = record._meta.label_lower if record is not None else ""
     record_id = str(record.pk) if record is not None else ""
     now = timezone.now()
@@ -99,7 +106,7 @@ def notify(
             record_id=record_id,
             created_at=now,
         )
-        for user in people.values()
+        for user in people
     )
     emails = []
     if email:
@@ -112,20 +119,20 @@ def notify(
                 created_at=now,
                 next_attempt_at=now,
             )
-            for user in people.values()
+            for user in people
             if user.email
         )
         _deliver_on_commit(emails)
     return Notified(notifications, emails)
 
 
-@transaction.atomic
 def send_email(to: str, subject: str, body: str) -> OutboundEmail:
     """Queue system mail to an address that need not belong to a user."""
     try:
         validate_email(to)
     except DjangoValidationError as exc:
         raise ValidationError.field("to", f"{to!r} is not an email address") from exc
+    # one statement, in the caller's transaction (or its own)
     row = OutboundEmail.objects.create(to_address=to, subject=_clean_subject(subject), body=body)
     _deliver_on_commit([row])
     return row

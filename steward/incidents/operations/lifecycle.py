@@ -46,6 +46,18 @@ from steward.services.models import ConfigurationItem, Service
 # --- incidents --------------------------------------------------------------------------------
 
 
+_RELATED = [
+    "caller",
+    "organization",
+    "service",
+    "owning_group",
+    "category",
+    "subcategory",
+    "parent",
+    "affected_ci",
+]
+
+
 @transaction.atomic
 def open_incident(
     actor,
@@ -99,8 +111,10 @@ def open_incident(
         number="INC",
     )
     # status is "new", levels were checked and the priority comes from the matrix: the table's
-    # check constraints hold by construction (and the database enforces them regardless)
-    full_clean(incident, exclude=["number"], constraints=False)
+    # check constraints hold by construction; the related rows were read by the caller of this
+    # operation (or come from the caller's own row), so checking that each exists would cost a
+    # query each to learn nothing. The database enforces both regardless.
+    full_clean(incident, exclude=["number", *_RELATED], constraints=False)
     incident.number = next_number("INC")
     incident.save()
     journal.record(
@@ -120,7 +134,7 @@ def open_incident(
             link=link(incident),
             record=incident,
         )
-    sla.feed(incident)
+    sla.feed(incident, new=True)
     sla.group_took_ownership(incident, group)
     return incident
 

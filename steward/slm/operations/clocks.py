@@ -2,8 +2,11 @@
 
 A practice calls :func:`track` from its own operations whenever a ticket is created or moves
 (status category, priority, first response), inside the same transaction; slm never imports
-the practice. :func:`check_clocks` runs every minute: it fires each warning threshold once per
-clock, detects breaches, journals both against the ticket and escalates through the outbox.
+the practice. :func:`track`, :func:`start_ola` and :func:`stop_ola` join the caller's
+transaction without a savepoint (a failure fails the caller's change, which is what a clock
+that could not follow its ticket must do). :func:`check_clocks` runs every minute: it fires
+each warning threshold once per clock, detects breaches, journals both against the ticket and
+escalates through the outbox.
 """
 
 from __future__ import annotations
@@ -122,7 +125,7 @@ def _journal(
     journal.record(None, target or row, action, changes or {}, comment=comment)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def track(
     record_type: str,
     record_id,
@@ -134,12 +137,14 @@ def track(
     service_id=None,
     organization_id=None,
     responded: bool = False,
+    new: bool = False,
 ) -> list[SlaClock]:
     """Feed one ticket event to its SLA clocks (creating them on the first event).
 
     ``category`` is the status category after the event (open, paused, resolved, cancelled),
     ``status`` its label for the ledger; ``responded`` marks the first response (a public reply
-    by an agent, or the first move to In Progress).
+    by an agent, or the first move to In Progress); ``new``: the ticket was created in this
+    transaction, so it has no clocks to read yet.
     """
     if category not in CATEGORIES:
         raise ValueError(f"category must be one of {CATEGORIES}")
@@ -147,10 +152,14 @@ def track(
     now = to_timestamp(at)
     record_id = str(record_id)
     reason = f"status {status}" if status else category
-    rows = list(
-        SlaClock.objects.select_for_update(of=("self",))
-        .filter(record_type=record_type, record_id=record_id)
-        .select_related("definition", "ola__group__manager", "calendar")
+    rows = (
+        []
+        if new
+        else list(
+            SlaClock.objects.select_for_update(of=("self",))
+            .filter(record_type=record_type, record_id=record_id)
+            .select_related("definition", "ola__group__manager", "calendar")
+        )
     )
     if not any(r.definition_id for r in rows) and category not in (RESOLVED, CANCELLED):
         started = _start(
@@ -364,7 +373,7 @@ def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
 # --- OLAs: clocks per support group --------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def start_ola(
     record_type: str,
     record_id,
@@ -417,7 +426,7 @@ def start_ola(
     return row
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stop_ola(
     record_type: str, record_id, group, metric: str, *, at: dt.datetime | None = None
 ) -> list[SlaClock]:
