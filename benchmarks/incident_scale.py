@@ -76,6 +76,9 @@ def parse_args():
     p.add_argument(
         "--web-workers", type=int, default=3, help="gunicorn workers (default: as manage.py serve)"
     )
+    p.add_argument(
+        "--web-threads", type=int, default=4, help="threads per worker (default: as manage.py serve)"
+    )
     p.add_argument("--keep", action="store_true", help="reuse an already seeded database")
     return p.parse_args()
 
@@ -256,7 +259,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(workers: int, threads: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
     cmd = [
         sys.executable,
@@ -268,7 +271,7 @@ def start_server(workers: int) -> tuple[subprocess.Popen, int]:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--worker-class",
         "gthread",
         "--log-level",
@@ -373,7 +376,8 @@ def main() -> None:
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     print(
         f"Steward incident benchmark: {args.incidents:,} incidents on {engine}, "
-        f"{args.clients} clients, {args.requests} requests per workload"
+        f"{args.clients} clients, {args.requests} requests per workload, "
+        f"gunicorn {args.web_workers} workers x {args.web_threads} threads"
     )
     t0 = time.perf_counter()
     seed(args.incidents)
@@ -438,7 +442,7 @@ def main() -> None:
             (f"search '{RARE}' (API)", search_sql),
         )
     }
-    server, port = start_server(args.web_workers)
+    server, port = start_server(args.web_workers, args.web_threads)
     try:
         cookie = {"Cookie": f"sessionid={session}"}
         for request in (  # warm every worker thread up before measuring

@@ -154,6 +154,8 @@ def acceptance_due(handovers) -> dict[int, tuple[datetime, bool]]:
     request. One query for any number of handovers.
     """
     handovers = list(handovers)
+    if not handovers:
+        return {}
     clocks = {
         (int(record_id), group_id): due
         for record_id, group_id, due in SlaClock.objects.filter(

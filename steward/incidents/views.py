@@ -71,8 +71,10 @@ def _queue_q(user, key: str) -> Q | None:
 def _my_group_ids(user) -> list[int]:
     ids = getattr(user, "_incident_group_ids", None)
     if ids is None:
-        ids = list(ops.groups_of(user).values_list("pk", flat=True))
-        user._incident_group_ids = ids
+        rows = fetch_compiled(
+            ("incident_groups_of", user.pk), lambda: ops.groups_of(user).values_list("pk")
+        )
+        ids = user._incident_group_ids = sorted({pk for (pk,) in rows})
     return ids
 
 
