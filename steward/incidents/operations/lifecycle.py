@@ -115,6 +115,8 @@ def open_incident(
     # operation (or come from the caller's own row), so checking that each exists would cost a
     # query each to learn nothing. The database enforces both regardless.
     full_clean(incident, exclude=["number", *_RELATED], constraints=False)
+    # read before taking the number: the number's row lock is held until commit
+    members = list(group.members.filter(is_active=True))
     incident.number = next_number("INC")
     incident.save()
     journal.record(
@@ -124,7 +126,6 @@ def open_incident(
         {f: [None, v] for f, v in journal.snapshot(incident, FIELDS).items() if v not in ("", None)}
         | {"number": [None, incident.number]},
     )
-    members = list(group.members.filter(is_active=True))
     if members:
         notify(
             actor,
