@@ -14,7 +14,7 @@ from steward.core.errors import (
     StaleVersion,
     ValidationError,
 )
-from steward.core.numbering import next_number, reserve
+from steward.core.numbering import next_number, next_values
 from steward.core.operations import full_clean, require, require_admin
 from steward.incidents import sla
 from steward.incidents.choices import (
@@ -411,7 +411,7 @@ def auto_close_days() -> int:
 
 @transaction.atomic
 def bulk_open_incidents(actor, rows: list[dict]) -> list[Incident]:
-    """Insert many incidents at once (benchmarks, importers): numbers reserved in one step,
+    """Insert many incidents at once (benchmarks, importers): numbers taken in one step,
     priority from the matrix, one journal entry each. Each row names ``title``, ``caller``
     (a User), ``owning_group`` (a SupportGroup), ``impact``, ``urgency`` and optionally
     ``description``, ``service``, ``status`` (an active status only)."""
@@ -419,7 +419,7 @@ def bulk_open_incidents(actor, rows: list[dict]) -> list[Incident]:
     if not rows:
         return []
     matrix = {(c.impact, c.urgency): c.priority for c in PriorityMatrix.objects.all()}
-    first = reserve("INC", len(rows))
+    numbers = next_values("INC", len(rows))
     incidents = []
     for n, row in enumerate(rows):
         row = dict(row)
@@ -432,7 +432,7 @@ def bulk_open_incidents(actor, rows: list[dict]) -> list[Incident]:
         _check_level(f"rows.{n}.urgency", urgency)
         incidents.append(
             Incident(
-                number=f"INC{first + n:07d}",
+                number=f"INC{numbers[n]:07d}",
                 status=status,
                 organization_id=caller.organization_id,
                 priority=matrix.get((impact, urgency), impact + urgency - 1),
