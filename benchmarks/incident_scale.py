@@ -425,6 +425,9 @@ def main() -> None:
             assert response.status_code == 201, response.content
             transaction.set_rollback(True)
 
+    from steward.core.numbering import next_value
+
+    next_value("INC")  # committed: a first use makes PostgreSQL's number sequence
     create_sql = record(create_once)
     print(
         f"statements per request: create {len(create_sql)}, queue page {len(queue_sql)}, "
