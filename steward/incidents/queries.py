@@ -341,11 +341,14 @@ def text_filter(qs, text: str, user):
     # the query as a list: the planner then knows how few they are and fetches them by primary
     # key. Its own estimate for a prefix match is far too high (20,000 for 500 matches in a
     # million), which made it walk the whole table in sort order instead.
+    # The probe is a UNION ALL: it stops at the limit, where a UNION would first collect and
+    # de-duplicate every match (half a second for a word in half of a million incidents).
     matches = f"{number_sql} UNION {incident_sql} UNION {comment_sql}"
+    probe = f"{number_sql} UNION ALL {incident_sql} UNION ALL {comment_sql}"
     params = [text.upper(), query, query]
     with connection.cursor() as cursor:
-        cursor.execute(f"{matches} LIMIT {FEW_MATCHES + 1}", params)
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) <= FEW_MATCHES:
-        return qs.filter(pk__in=ids)
+        cursor.execute(f"{probe} LIMIT {FEW_MATCHES + 1}", params)
+        rows = cursor.fetchall()
+    if len(rows) <= FEW_MATCHES:  # all of them (an id matched twice is listed once)
+        return qs.filter(pk__in=sorted({row[0] for row in rows}))
     return qs.filter(pk__in=RawSQL(matches, params))  # noqa: S611 - parameters are bound

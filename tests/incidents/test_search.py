@@ -56,3 +56,20 @@ def test_edits_are_searchable_at_once(desk, corpus, api_as):
     agent = api_as(desk["people"]["agent"])
     assert found(agent, "calendar") == {incident.number}
     assert found(agent, "mailbox") == set()  # the old title is gone from the index
+
+
+@pytest.mark.parametrize("few", [1000, 1, 0])
+def test_many_matches_take_the_same_answer_as_few(desk, corpus, api_as, monkeypatch, few):
+    """Up to FEW_MATCHES the matching ids are read first and listed; past it the id set stays a
+    subquery. An incident matching in its title and in a note counts once either way."""
+    from steward.incidents import queries
+
+    monkeypatch.setattr(queries, "FEW_MATCHES", few)
+    agent = desk["people"]["agent"]
+    ops.add_comment(agent, corpus["printer"], body="printer replaced")
+    api = api_as(agent)
+    n = {k: v.number for k, v in corpus.items()}
+    status, data = api.get("incidents", q="printer")
+    assert status == 200 and data["count"] == 2
+    assert [i["number"] for i in data["items"]] == sorted([n["printer"], n["other"]], reverse=True)
+    assert found(api, "firmware") == {n["vpn"]}
