@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -34,13 +35,18 @@ def fetch_compiled(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
             _compiled.move_to_end(key)
     if entry is None:
         queryset = build()
-        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        try:
+            sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # e.g. ``pk__in=[]``: Django knows there are no rows
+            sql, params = "", ()
         entry = (queryset.db, sql, tuple(params))
         with _lock:
             _compiled[key] = entry
             while len(_compiled) > MAX_ENTRIES:
                 _compiled.popitem(last=False)
     using, sql, params = entry
+    if not sql:
+        return []
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

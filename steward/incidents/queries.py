@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.models import (
@@ -146,6 +146,18 @@ def queue_rows(user):
     """Incidents ``user`` may see, as the values a queue row shows (one query for a page;
     :func:`queue_page` adds the pending handovers with one more)."""
     return Incident.objects.for_user(user, "view").values_list(*QUEUE_ROW_FIELDS)
+
+
+_UPDATED_AT = QUEUE_ROW_FIELDS.index("updated_at")
+
+
+def as_queue_values(row: tuple) -> tuple:
+    """A queue row as the driver gave it, as the ORM would: SQLite hands back the stored UTC
+    time without its zone (the one conversion these columns need)."""
+    updated = row[_UPDATED_AT]
+    if updated is None or updated.tzinfo is not None:
+        return row
+    return (*row[:_UPDATED_AT], updated.replace(tzinfo=UTC), *row[_UPDATED_AT + 1 :])
 
 
 def queue_page(values) -> list[QueueRow]:

@@ -98,7 +98,8 @@ def queue_counts(user) -> dict[str, int]:
     visibility = repr(Incident.permission_filter(user, "view"))
     key = ("incident_queue_counts", user.pk, groups, visibility)
     (row,) = fetch_compiled(key, lambda: _counts_statement(user))
-    return dict(zip(COUNTED_QUEUES, row, strict=True))
+    # a queue Django knows to be empty (no groups: ``IN ()``) is compiled to NULL
+    return {key: count or 0 for key, count in zip(COUNTED_QUEUES, row, strict=True)}
 
 
 def _counts_statement(user):
@@ -165,7 +166,7 @@ def incident_list(request):
     page = paginator.get_page(request.GET.get("page"))
     sort = clean_sort(request.GET.get("sort"))
     now = timezone.now()
-    rows = queries.queue_page(page.object_list)
+    rows = queries.queue_page(_page_values(user, queue, form, sort, page))
     due = sla.acceptance_due([r.pending for r in rows if r.pending])
     for row in rows:
         row.overdue = bool(row.pending and now > due[row.pending.pk][0])
@@ -185,6 +186,30 @@ def incident_list(request):
     partial = request.htmx.target == "results"
     template = "incidents/_incident_results.html" if partial else "incidents/incident_list.html"
     return render(request, template, context)
+
+
+def _page_values(user, queue: str, form, sort: str, page) -> list[tuple]:
+    """The values of one queue page. Without a text search the statement depends only on the
+    user, their groups and visibility, the queue, the filters, the sort and the slice of the
+    page, so it is compiled once per such key (core/statements.py). A text search hands the query
+    its matching ids, different each time: it is compiled as usual."""
+    data = form.cleaned_data if form.is_valid() else {}
+    if (data.get("q") or "").strip():
+        return list(page.object_list)
+    key = (
+        "incident_queue_page",
+        user.pk,
+        tuple(_my_group_ids(user)),
+        repr(Incident.permission_filter(user, "view")),
+        queue,
+        data.get("status") or "",
+        data.get("priority") or "",
+        sort,
+        # the slice, not the page number: the paginator ends the last page at the count
+        page.object_list.query.low_mark,
+        page.object_list.query.high_mark,
+    )
+    return [queries.as_queue_values(row) for row in fetch_compiled(key, lambda: page.object_list)]
 
 
 class _Echo:

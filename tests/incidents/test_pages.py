@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from steward.incidents import operations as ops
 from steward.incidents.models import Handover, Incident
+from steward.incidents.views import PAGE_SIZE
 from steward.people import operations as people_ops
 
 pytestmark = pytest.mark.django_db
@@ -300,3 +303,31 @@ def test_tab_counts_follow_membership_assignment_and_handovers(desk, open_one, c
     # another member of the same groups sees the same; the sender's group does not wait
     assert "Handovers to my groups (1)" in _tabs(client_for(desk["dba2"]))
     assert "Handovers to my groups (0)" in _tabs(client_for(agent))
+
+
+def test_queue_pages_follow_the_data_from_empty_to_two_pages(desk, open_one, client_for):
+    """Queue pages run statements compiled once per user, queue, filters, sort and slice: an
+    empty page, a short one and a full one of the same queue each show what is there now."""
+    client = client_for(desk["people"]["agent"])
+
+    def numbers(**params) -> list[str]:
+        html = client.get("/incidents/", params).content.decode()
+        return re.findall(r">(INC\d{7})</a>", html)
+
+    assert numbers() == []
+    first = [open_one(title=f"first {n}") for n in range(2)]
+    assert numbers() == [i.number for i in reversed(first)]
+    more = [open_one(title=f"more {n}") for n in range(PAGE_SIZE)]
+    everything = [i.number for i in reversed(first + more)]
+    assert numbers() == everything[:PAGE_SIZE]
+    assert numbers(page=2) == everything[PAGE_SIZE:]
+    assert numbers(sort="number", page=2) == sorted(everything)[PAGE_SIZE:]
+
+
+def test_an_agent_in_no_group_sees_empty_queues_counted(desk, open_one, client_for, make_user):
+    from steward.people.choices import Role
+
+    open_one()
+    loner = make_user("loner", roles=[Role.AGENT])
+    html = _tabs(client_for(loner))
+    assert "My groups (0)" in html and "Unassigned (0)" in html and "My work (0)" in html

@@ -7,6 +7,8 @@ numbered links through the template engine cost about 2 ms a page.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
@@ -18,15 +20,19 @@ register = template.Library()
 
 
 def query_with(request, **changes) -> str:
-    """The request's query string with ``changes`` applied (``None`` removes a key), as
-    Django's ``{% querystring %}`` builds it."""
-    params = request.GET.copy()
-    for key, value in changes.items():
-        if value is None:
+    """The request's query string with ``changes`` applied (``None`` removes a key; a changed
+    key moves to the end). The rest of the query is encoded once per request and reused by
+    every link of the page: page links and sort headers are a dozen links a list."""
+    bases = request.__dict__.setdefault("_steward_query_bases", {})
+    dropped = tuple(sorted(changes))
+    base = bases.get(dropped)
+    if base is None:
+        params = request.GET.copy()
+        for key in dropped:
             params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}"
+        base = bases[dropped] = params.urlencode()
+    added = urlencode([(k, v) for k, v in changes.items() if v is not None])
+    return f"?{base}&{added}" if base and added else f"?{base or added}"
 
 
 @register.simple_tag(takes_context=True)

@@ -10,6 +10,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import full_clean, require_admin
+from steward.core.statements import fetch_compiled
 from steward.incidents.choices import (
     Priority,
 )
@@ -32,8 +33,13 @@ def priority_for(impact: int, urgency: int) -> int:
     missing."""
     _check_level("impact", impact)
     _check_level("urgency", urgency)
-    cell = PriorityMatrix.objects.filter(impact=impact, urgency=urgency).first()
-    return cell.priority if cell else impact + urgency - 1
+    rows = fetch_compiled(
+        ("priority_matrix_cell", impact, urgency),
+        lambda: PriorityMatrix.objects.filter(impact=impact, urgency=urgency).values_list(
+            "priority"
+        ),
+    )
+    return rows[0][0] if rows else impact + urgency - 1
 
 
 @transaction.atomic

@@ -44,11 +44,11 @@ def status_badge(incident) -> str:
     return mark_safe(_status_html(incident.status, STATUS_LABELS))
 
 
-def _when(value, months) -> str:
+def _when(value, months, zone) -> str:
     """The same text as the template filter date:"j M Y, H:i", in a <time> element."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
+    local = value.astimezone(zone)
     return (
         f'<time datetime="{local.isoformat()}">{local.day} {months[local.month]} {local.year}, '
         f"{local.hour:02d}:{local.minute:02d}</time>"
@@ -64,6 +64,7 @@ def incident_rows(incidents) -> str:
     ``escape`` wraps: the values are plain strings, and the wrapper's laziness checks cost more
     than the escaping on a page of fifty rows)."""
     months = {n: escape_text(str(name).title()) for n, name in MONTHS_3.items()}
+    zone = timezone.get_current_timezone()
     # translated once per page (the labels are lazy)
     priorities = {p: str(label) for p, label in PRIORITY_LABELS.items()}
     statuses = {st: str(label) for st, label in STATUS_LABELS.items()}
@@ -91,6 +92,6 @@ def incident_rows(incidents) -> str:
             f"<td>{_status_html(i.status, statuses)}</td>"
             f"<td>{escape_text(i.group_name)}{pending}</td>"
             f'<td class="nowrap">{assignee}</td>'
-            f'<td class="nowrap">{_when(i.updated_at, months)}</td></tr>'
+            f'<td class="nowrap">{_when(i.updated_at, months, zone)}</td></tr>'
         )
     return mark_safe("\n".join(rows))
