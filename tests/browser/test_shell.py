@@ -150,3 +150,35 @@ def test_group_pages_pass_the_audit(page, sign_in, agent, portfolio, axe_audit):
     page.get_by_role("region", name="Members").get_by_role("link", name="Olivia Owner").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Olivia Owner")
     axe_audit(page)
+
+
+def test_typing_on_replaces_a_slow_filter_request(page, sign_in, agent, portfolio, monkeypatch):
+    """The list shows the results for what the search box holds now, without waiting for a
+    slow request for what it held before: that request is aborted, and its answer never lands.
+    (htmx's default queues the new request behind the slow one.)"""
+    import time
+
+    from steward.services.forms import ServiceFilterForm
+
+    apply = ServiceFilterForm.apply
+
+    def slow_for_treasury(self, services):
+        if self.data.get("q") == "treasury":
+            time.sleep(3)
+        return apply(self, services)
+
+    monkeypatch.setattr(ServiceFilterForm, "apply", slow_for_treasury)
+    sign_in(page, agent, audit=False)
+    page.goto("/services/")
+    box = page.get_by_role("searchbox", name="Search", exact=True)
+    rows = page.locator("#results tbody tr")
+    with page.expect_request(lambda r: "q=treasury" in r.url):
+        box.fill("treasury")
+    box.fill("online")
+    # well before the slow answer could come back
+    expect(rows).to_have_count(1, timeout=2000)
+    expect(rows.first).to_contain_text("Online Banking")
+    expect(box).to_have_value("online")
+    page.wait_for_timeout(3500)  # the slow answer for "treasury" would have landed by now
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Online Banking")
