@@ -23,6 +23,7 @@ from django.db.models import (
     Q,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.query import QuerySet
 
 from steward.core.models import JournalEntry
 from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
@@ -138,7 +139,7 @@ class QueueRow:
     service_name: str | None
     group_name: str
     assignee_name: str | None
-    pending: Handover | None = None
+    pending: PendingRow | None = None
     overdue: bool = False
 
 
@@ -160,8 +161,38 @@ def as_queue_values(row: tuple) -> tuple:
     return (*row[:_UPDATED_AT], updated.replace(tzinfo=UTC), *row[_UPDATED_AT + 1 :])
 
 
-def queue_page(values) -> list[QueueRow]:
-    """The rows of one page from :func:`queue_rows` values, with their pending handovers."""
+@dataclass(frozen=True)
+class PendingRow:
+    """The pending handover of a queue row: what the row shows and its due time needs."""
+
+    pk: int
+    incident_id: int
+    to_group_id: int
+    to_group_name: str
+    created_at: datetime
+
+
+#: The columns of a :class:`PendingRow`, in order.
+PENDING_FIELDS = ("pk", "incident_id", "to_group_id", "to_group__name", "created_at")
+
+
+def pending_of(incident_ids) -> QuerySet:
+    """Pending handovers of the given incidents (ids, or a subquery of them), as values."""
+    rows = Handover.objects.filter(status=HandoverStatus.PENDING, incident_id__in=incident_ids)
+    return rows.values_list(*PENDING_FIELDS)
+
+
+def as_pending(row: tuple) -> PendingRow:
+    """A row of :func:`pending_of` as the driver gave it (SQLite: the UTC time without zone)."""
+    pk, incident_id, to_group_id, name, created = row
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return PendingRow(pk, incident_id, to_group_id, name, created)
+
+
+def queue_page(values, pending=None) -> list[QueueRow]:
+    """The rows of one page from :func:`queue_rows` values, with their pending handovers
+    (``pending``: the page's :class:`PendingRow` list if the caller read it; else read here)."""
     rows = []
     for (
         pk,
@@ -181,10 +212,10 @@ def queue_page(values) -> list[QueueRow]:
         rows.append(
             QueueRow(pk, number, title, priority, status, updated_at, service, group, assignee)
         )
-    pending = Handover.objects.filter(
-        status=HandoverStatus.PENDING, incident_id__in=[r.id for r in rows]
-    ).select_related("to_group")
-    by_incident = {h.incident_id: h for h in pending}  # no query when the page is empty
+    if pending is None:
+        ids = [r.id for r in rows]
+        pending = [PendingRow(*row) for row in pending_of(ids)] if ids else []
+    by_incident = {h.incident_id: h for h in pending}
     for row in rows:
         row.pending = by_incident.get(row.id)
     return rows

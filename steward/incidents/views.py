@@ -5,6 +5,7 @@ timeline and quick actions. Thin: read through ``for_user``/``queries``, write t
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -166,7 +167,7 @@ def incident_list(request):
     page = paginator.get_page(request.GET.get("page"))
     sort = clean_sort(request.GET.get("sort"))
     now = timezone.now()
-    rows = queries.queue_page(_page_values(user, queue, form, sort, page))
+    rows = queries.queue_page(*_page_values(user, queue, form, sort, page))
     due = sla.acceptance_due([r.pending for r in rows if r.pending])
     for row in rows:
         row.overdue = bool(row.pending and now > due[row.pending.pk][0])
@@ -181,21 +182,38 @@ def incident_list(request):
         "results_template": "incidents/_incident_results.html",
         "export_query": request.GET.urlencode(),
         "sort": sort,
-        "saved_views": SavedView.objects.for_user(user, "view"),
+        "saved_views": _saved_views(user),
     }
     partial = request.htmx.target == "results"
     template = "incidents/_incident_results.html" if partial else "incidents/incident_list.html"
     return render(request, template, context)
 
 
-def _page_values(user, queue: str, form, sort: str, page) -> list[tuple]:
-    """The values of one queue page. Without a text search the statement depends only on the
-    user, their groups and visibility, the queue, the filters, the sort and the slice of the
-    page, so it is compiled once per such key (core/statements.py). A text search hands the query
-    its matching ids, different each time: it is compiled as usual."""
+@dataclass(frozen=True)
+class _SavedViewRow:
+    pk: int
+    name: str
+    query: str
+
+
+def _saved_views(user) -> list[_SavedViewRow]:
+    """The user's saved views (a statement that depends only on the user: compiled once)."""
+    key = ("incident_saved_views", user.pk, repr(SavedView.permission_filter(user, "view")))
+    rows = fetch_compiled(
+        key, lambda: SavedView.objects.for_user(user, "view").values_list("pk", "name", "query")
+    )
+    return [_SavedViewRow(*row) for row in rows]
+
+
+def _page_values(user, queue: str, form, sort: str, page) -> tuple[list[tuple], list | None]:
+    """The values of one queue page and its pending handovers. Without a text search the
+    statements depend only on the user, their groups and visibility, the queue, the filters,
+    the sort and the slice of the page, so they are compiled once per such key
+    (core/statements.py). A text search hands the query its matching ids, different each
+    time: it is compiled as usual (and its pending handovers read by ``queue_page``)."""
     data = form.cleaned_data if form.is_valid() else {}
     if (data.get("q") or "").strip():
-        return list(page.object_list)
+        return list(page.object_list), None
     key = (
         "incident_queue_page",
         user.pk,
@@ -209,7 +227,14 @@ def _page_values(user, queue: str, form, sort: str, page) -> list[tuple]:
         page.object_list.query.low_mark,
         page.object_list.query.high_mark,
     )
-    return [queries.as_queue_values(row) for row in fetch_compiled(key, lambda: page.object_list)]
+    values = fetch_compiled(key, lambda: page.object_list)
+    pending = fetch_compiled(
+        (*key, "pending"), lambda: queries.pending_of(page.object_list.values_list("id"))
+    )
+    return (
+        [queries.as_queue_values(row) for row in values],
+        [queries.as_pending(row) for row in pending],
+    )
 
 
 class _Echo:

@@ -322,6 +322,9 @@ def test_queue_pages_follow_the_data_from_empty_to_two_pages(desk, open_one, cli
     assert numbers() == everything[:PAGE_SIZE]
     assert numbers(page=2) == everything[PAGE_SIZE:]
     assert numbers(sort="number", page=2) == sorted(everything)[PAGE_SIZE:]
+    assert "handover pending" not in client.get("/incidents/", {"page": 2}).content.decode()
+    ops.hand_over(None, first[0], to_group=desk["groups"]["database"], reason="db", note="")
+    assert "handover pending → Database" in client.get("/incidents/", {"page": 2}).content.decode()
 
 
 def test_an_agent_in_no_group_sees_empty_queues_counted(desk, open_one, client_for, make_user):

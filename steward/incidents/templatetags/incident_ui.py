@@ -78,7 +78,7 @@ def incident_rows(incidents) -> str:
 
         pending = ""
         if i.pending is not None:
-            label = escape_text(pending_label % {"group": i.pending.to_group.name})
+            label = escape_text(pending_label % {"group": i.pending.to_group_name})
             pending = f' <span class="badge badge--orange">{label}</span>'
             if i.overdue:
                 pending += f' <span class="badge badge--red">{past_target}</span>'
