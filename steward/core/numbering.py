@@ -76,6 +76,8 @@ def _from_sequence(prefix: str, count: int) -> list[int]:
             _create_sequence(cursor, prefix, name)
             cursor.execute(sql, [name, count])
             values = [v for (v,) in cursor.fetchall()]
+            if values[0] is None:
+                raise RuntimeError(f"could not create the number sequence {name}")
     return sorted(values)
 
 
@@ -86,4 +88,4 @@ def _create_sequence(cursor, prefix: str, name: str) -> None:
         with transaction.atomic():  # a savepoint: another creation may make it first
             cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}")
     except (IntegrityError, ProgrammingError):
-        pass  # made by a concurrent first use: nextval works now
+        pass  # made by a concurrent first use (else the caller's second nextval says so)

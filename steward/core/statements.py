@@ -6,8 +6,11 @@ compiles the queryset once for a key and keeps its SQL and parameters; later cal
 same key run them directly.
 
 The key is the caller's promise: it must name everything the statement depends on (the user,
-the user's groups, the visibility rule...), because nothing else is compared. Entries are few
-(one per key), bounded (least recently used dropped), and hold no rows — only SQL text.
+the user's groups, the visibility rule, a page's slice...), because nothing else is compared.
+Entries are bounded (least recently used dropped) and hold no rows — only SQL text.
+
+Rows come back as the driver gives them, without the ORM's converters: ints and text as they
+are; a stored time from SQLite without its zone (:func:`utc` puts it back).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import UTC, datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -27,8 +31,7 @@ _compiled: OrderedDict[Hashable, tuple[str, str, tuple]] = OrderedDict()
 
 
 def fetch_compiled(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
-    """The rows of ``build()``, compiled once per key. The rows are as the driver gives them
-    (no ORM converters): use it for columns that need none — counts, ids, text."""
+    """The rows of ``build()``, compiled once per key, as the driver gives them."""
     with _lock:
         entry = _compiled.get(key)
         if entry is not None:
@@ -52,7 +55,9 @@ def fetch_compiled(key: Hashable, build: Callable[[], QuerySet]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def forget_compiled() -> None:
-    """Drop every compiled statement."""
-    with _lock:
-        _compiled.clear()
+def utc(value: datetime | None) -> datetime | None:
+    """A stored time as the ORM would give it: SQLite's driver returns it without its zone
+    (Steward stores UTC); PostgreSQL's already carries it."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

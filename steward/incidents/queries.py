@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db import connection
 from django.db.models import (
@@ -26,6 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.query import QuerySet
 
 from steward.core.models import JournalEntry
+from steward.core.statements import utc
 from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
 from steward.incidents.models import Handover, Incident, MajorIncident
 from steward.people.models import SupportGroup, User
@@ -145,7 +146,7 @@ class QueueRow:
 
 def queue_rows(user):
     """Incidents ``user`` may see, as the values a queue row shows (one query for a page;
-    :func:`queue_page` adds the pending handovers with one more)."""
+    :func:`pending_of` reads the page's pending handovers with one more)."""
     return Incident.objects.for_user(user, "view").values_list(*QUEUE_ROW_FIELDS)
 
 
@@ -153,12 +154,8 @@ _UPDATED_AT = QUEUE_ROW_FIELDS.index("updated_at")
 
 
 def as_queue_values(row: tuple) -> tuple:
-    """A queue row as the driver gave it, as the ORM would: SQLite hands back the stored UTC
-    time without its zone (the one conversion these columns need)."""
-    updated = row[_UPDATED_AT]
-    if updated is None or updated.tzinfo is not None:
-        return row
-    return (*row[:_UPDATED_AT], updated.replace(tzinfo=UTC), *row[_UPDATED_AT + 1 :])
+    """A queue row as the driver gave it (core/statements.py), as the ORM would."""
+    return (*row[:_UPDATED_AT], utc(row[_UPDATED_AT]), *row[_UPDATED_AT + 1 :])
 
 
 @dataclass(frozen=True)
@@ -183,16 +180,13 @@ def pending_of(incident_ids) -> QuerySet:
 
 
 def as_pending(row: tuple) -> PendingRow:
-    """A row of :func:`pending_of` as the driver gave it (SQLite: the UTC time without zone)."""
+    """A row of :func:`pending_of`, from the ORM or as the driver gave it."""
     pk, incident_id, to_group_id, name, created = row
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    return PendingRow(pk, incident_id, to_group_id, name, created)
+    return PendingRow(pk, incident_id, to_group_id, name, utc(created))
 
 
-def queue_page(values, pending=None) -> list[QueueRow]:
-    """The rows of one page from :func:`queue_rows` values, with their pending handovers
-    (``pending``: the page's :class:`PendingRow` list if the caller read it; else read here)."""
+def queue_page(values, pending: list[PendingRow]) -> list[QueueRow]:
+    """The rows of one page from :func:`queue_rows` values, with their pending handovers."""
     rows = []
     for (
         pk,
@@ -212,9 +206,6 @@ def queue_page(values, pending=None) -> list[QueueRow]:
         rows.append(
             QueueRow(pk, number, title, priority, status, updated_at, service, group, assignee)
         )
-    if pending is None:
-        ids = [r.id for r in rows]
-        pending = [PendingRow(*row) for row in pending_of(ids)] if ids else []
     by_incident = {h.incident_id: h for h in pending}
     for row in rows:
         row.pending = by_incident.get(row.id)

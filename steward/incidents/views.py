@@ -79,6 +79,12 @@ def _my_group_ids(user) -> list[int]:
     return ids
 
 
+def _reader(user) -> tuple:
+    """What every incident statement of a user depends on: who they are, their groups and the
+    rows their visibility rule lets them read (part of each compiled statement's key)."""
+    return (user.pk, tuple(_my_group_ids(user)), repr(Incident.permission_filter(user, "view")))
+
+
 def _queue(user, key: str, qs):
     condition = _queue_q(user, key)
     return qs if condition is None else qs.filter(condition)
@@ -95,10 +101,9 @@ def queue_counts(user) -> dict[str, int]:
     would scan every active incident of the estate). The statement depends only on the user,
     their groups and their visibility rule, so it is compiled once per such key
     (core/statements.py): building it with the ORM cost more than running it."""
-    groups = tuple(_my_group_ids(user))
-    visibility = repr(Incident.permission_filter(user, "view"))
-    key = ("incident_queue_counts", user.pk, groups, visibility)
-    (row,) = fetch_compiled(key, lambda: _counts_statement(user))
+    (row,) = fetch_compiled(
+        ("incident_queue_counts", *_reader(user)), lambda: _counts_statement(user)
+    )
     # a queue Django knows to be empty (no groups: ``IN ()``) is compiled to NULL
     return {key: count or 0 for key, count in zip(COUNTED_QUEUES, row, strict=True)}
 
@@ -205,32 +210,31 @@ def _saved_views(user) -> list[_SavedViewRow]:
     return [_SavedViewRow(*row) for row in rows]
 
 
-def _page_values(user, queue: str, form, sort: str, page) -> tuple[list[tuple], list | None]:
+def _page_values(user, queue: str, form, sort: str, page) -> tuple[list, list]:
     """The values of one queue page and its pending handovers. Without a text search the
-    statements depend only on the user, their groups and visibility, the queue, the filters,
-    the sort and the slice of the page, so they are compiled once per such key
-    (core/statements.py). A text search hands the query its matching ids, different each
-    time: it is compiled as usual (and its pending handovers read by ``queue_page``)."""
+    statements depend only on the user (``_reader``), the queue, the filters, the sort and the
+    slice of the page, so they are compiled once per such key (core/statements.py). A text
+    search hands the query its matching ids, different each time: it is compiled as usual."""
     data = form.cleaned_data if form.is_valid() else {}
     if (data.get("q") or "").strip():
-        return list(page.object_list), None
-    key = (
-        "incident_queue_page",
-        user.pk,
-        tuple(_my_group_ids(user)),
-        repr(Incident.permission_filter(user, "view")),
-        queue,
-        data.get("status") or "",
-        data.get("priority") or "",
-        sort,
-        # the slice, not the page number: the paginator ends the last page at the count
-        page.object_list.query.low_mark,
-        page.object_list.query.high_mark,
-    )
-    values = fetch_compiled(key, lambda: page.object_list)
-    pending = fetch_compiled(
-        (*key, "pending"), lambda: queries.pending_of(page.object_list.values_list("id"))
-    )
+        values = list(page.object_list)
+        pending = list(queries.pending_of([row[0] for row in values])) if values else []
+    else:
+        key = (
+            "incident_queue_page",
+            *_reader(user),
+            queue,
+            data.get("status") or "",
+            data.get("priority") or "",
+            sort,
+            # the slice, not the page number: the paginator ends the last page at the count
+            page.object_list.query.low_mark,
+            page.object_list.query.high_mark,
+        )
+        values = fetch_compiled(key, lambda: page.object_list)
+        pending = fetch_compiled(
+            (*key, "pending"), lambda: queries.pending_of(page.object_list.values_list("id"))
+        )
     return (
         [queries.as_queue_values(row) for row in values],
         [queries.as_pending(row) for row in pending],

@@ -79,7 +79,6 @@ def _step(request, enabled: bool, page_obj, delta: int, label: str, rel: str):
     return format_html('<a href="{}" rel="{}">{}</a>', query_with(request, page=target), rel, label)
 
 
-@register.simple_tag
 def page_range(page_obj):
     """Page numbers around the current one, with ``…`` for the gaps (Paginator.ELLIPSIS)."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

@@ -115,7 +115,6 @@ def open_incident(
     # operation (or come from the caller's own row), so checking that each exists would cost a
     # query each to learn nothing. The database enforces both regardless.
     full_clean(incident, exclude=["number", *_RELATED], constraints=False)
-    # read before taking the number: the number's row lock is held until commit
     members = list(group.members.filter(is_active=True))
     incident.number = next_number("INC")
     incident.save()
