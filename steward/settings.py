@@ -29,6 +29,8 @@ _database_url = env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / '
 DATABASES = {"default": env.db_url_config(_database_url)}
 EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 if EMBEDDED:
+    # SQLite with writers that queue for their turn (core/embedded_db/base.py)
+    DATABASES["default"]["ENGINE"] = "steward.core.embedded_db"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
         # two writers queue instead of failing with "database is locked" half-way through.

@@ -10,7 +10,7 @@ os.environ.setdefault("STEWARD_SECRET_KEY", "test-secret-key-not-for-production-
 os.environ.setdefault("STEWARD_DATA_DIR", tempfile.mkdtemp(prefix="steward-test-"))
 
 from steward.settings import *  # noqa: F403
-from steward.settings import DATABASES, HUEY
+from steward.settings import DATABASES, EMBEDDED, HUEY
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The queue runs tasks inline in tests; tests that exercise retries call the worker functions.
@@ -20,7 +20,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if EMBEDDED:
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(os.environ["STEWARD_DATA_DIR"], "test.sqlite3")
     }
