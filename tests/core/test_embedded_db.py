@@ -95,9 +95,11 @@ def test_a_writer_that_waits_past_the_timeout_fails_as_sqlite_would_and_writes_n
         assert inside.wait(timeout=10)
         connection.ensure_connection()
         monkeypatch.setattr(connection.writer_lock, "timeout", 0.2)
-        with pytest.raises(OperationalError, match="database is locked"):
-            with transaction.atomic():
-                Sequence.objects.create(prefix="LATE", last=1)
+        with (
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(),
+        ):
+            Sequence.objects.create(prefix="LATE", last=1)
     finally:
         done.set()
         thread.join()
