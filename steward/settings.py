@@ -223,6 +223,10 @@ LOGIN_THROTTLE_WINDOW = env.int("STEWARD_LOGIN_WINDOW", default=15 * 60)
 #: API list pages: default and maximum page size.
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
+# Lists and queue tabs in the pages count exactly up to this many rows and show "more than
+# N" beyond (counting 50,000 rows on every page view costs more than the page). The API counts
+# exactly.
+STEWARD_LIST_COUNT_LIMIT = env.int("STEWARD_LIST_COUNT_LIMIT", default=10_000)
 
 #: Incidents: resolved incidents close after this many days; largest attachment in bytes.
 STEWARD_INCIDENT_AUTO_CLOSE_DAYS = env.int("STEWARD_INCIDENT_AUTO_CLOSE_DAYS", default=7)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from steward.core.pagination import capped
 from steward.core.registry import (
     HomePanel,
     NavEntry,
@@ -42,7 +43,7 @@ def _rows(qs, limit: int):
         (f"{i.number} {i.title}", reverse("incident_detail", args=[i.number]), f"P{i.priority}")
         for i in qs[:limit]
     ]
-    return qs.count(), rows
+    return capped(qs).count(), rows  # past the limit the page shows "10,000+"
 
 
 def my_work(user, limit: int):

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import F, Func, IntegerField, Q, Subquery, Value
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core.errors import DomainError
+from steward.core.pagination import CappedPaginator, capped, count_label, count_limit
 from steward.core.statements import fetch_compiled
 from steward.incidents import operations as ops
 from steward.incidents import queries, sla
@@ -96,27 +98,33 @@ COUNTED_QUEUES = ("my_groups", "mine", "pending", "unassigned", "major")
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Active (open or on-hold) incidents in each counted queue: one statement of one COUNT
-    subquery per queue, each answered from its own index (a single aggregate with FILTERs
-    would scan every active incident of the estate). The statement depends only on the user,
-    their groups and their visibility rule, so it is compiled once per such key
-    (core/statements.py): building it with the ORM cost more than running it."""
+    """Active (open or on-hold) incidents in each counted queue, each counted up to one past
+    the list count limit (core/pagination.py): one statement of one COUNT subquery per queue,
+    each answered from its own index (a single aggregate with FILTERs would scan every active
+    incident of the estate). The statement depends only on the user, their groups and their
+    visibility rule, so it is compiled once per such key (core/statements.py): building it
+    with the ORM cost more than running it."""
     (row,) = fetch_compiled(
-        ("incident_queue_counts", *_reader(user)), lambda: _counts_statement(user)
+        ("incident_queue_counts", count_limit(), *_reader(user)), lambda: _counts_statement(user)
     )
-    # a queue Django knows to be empty (no groups: ``IN ()``) is compiled to NULL
-    return {key: count or 0 for key, count in zip(COUNTED_QUEUES, row, strict=True)}
+    return dict(zip(COUNTED_QUEUES, row, strict=True))
 
 
 def _counts_statement(user):
-    base = Incident.objects.for_user(user, "view").active().order_by()
+    base = Incident.objects.for_user(user, "view").active()
     counts = {}
     for key in COUNTED_QUEUES:
-        rows = _queue(user, key, base).annotate(_one=Value(1)).values("_one")
-        count = rows.annotate(n=Func(F("_one"), function="COUNT")).values("n")
-        counts[key] = Subquery(count, output_field=IntegerField())
+        rows = capped(_queue(user, key, base).values("pk"))
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # no groups: ``IN ()``, Django knows it is empty
+            counts[key] = Value(0, output_field=IntegerField())
+            continue
+        # the SQL is the ORM's own, its parameters bound
+        counted = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608
+        counts[key] = RawSQL(counted, params)  # noqa: S611
     # one row to hang the subqueries on: the user's own
-    return User.objects.filter(pk=user.pk).annotate(**counts).values_list(*counts)
+    return User.objects.filter(pk=user.pk).order_by().annotate(**counts).values_list(*counts)
 
 
 #: ?sort= keys of the list page; each gives the ORDER BY for ascending (False) or descending.
@@ -166,9 +174,9 @@ def incident_list(request):
     user = request.user
     queue, form, rows = _listed(request, queries.queue_rows(user))
     counts = queue_counts(user) if user.is_it else {}
-    paginator = Paginator(rows, PAGE_SIZE)
+    paginator = CappedPaginator(rows, PAGE_SIZE)
     if queue in counts and _unfiltered(form):
-        paginator.count = counts[queue]  # the tab's count is this list's count: not counted twice
+        paginator.use_count(counts[queue])  # the tab's count is this list's: not counted twice
     page = paginator.get_page(request.GET.get("page"))
     sort = clean_sort(request.GET.get("sort"))
     now = timezone.now()
@@ -181,7 +189,12 @@ def incident_list(request):
         "form": form,
         "queue": queue,
         "queues": (
-            {key: (label, counts.get(key)) for key, label in QUEUES.items()} if counts else {}
+            {
+                key: (label, count_label(counts[key]) if key in counts else None)
+                for key, label in QUEUES.items()
+            }
+            if counts
+            else {}
         ),
         "page_obj": page,
         "results_template": "incidents/_incident_results.html",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from steward.core import journal
 from steward.core.errors import DomainError
+from steward.core.pagination import count_label
 from steward.core.registry import home_panels
 from steward.people import operations as people_ops
 from steward.people.choices import Role
@@ -56,7 +57,7 @@ def home(request):
     for panel in home_panels():
         if panel.visible(request.user):
             count, rows = panel.rows(request.user, 8)
-            panels.append({"panel": panel, "count": count, "rows": rows})
+            panels.append({"panel": panel, "count": count_label(count), "rows": rows})
     return render(request, "people/home.html", {"panels": panels})
 
 

@@ -334,3 +334,24 @@ def test_an_agent_in_no_group_sees_empty_queues_counted(desk, open_one, client_f
     loner = make_user("loner", roles=[Role.AGENT])
     html = _tabs(client_for(loner))
     assert "My groups (0)" in html and "Unassigned (0)" in html and "My work (0)" in html
+
+
+def test_big_queues_are_counted_up_to_the_limit_and_paged_that_far(
+    desk, open_one, client_for, settings
+):
+    """Past STEWARD_LIST_COUNT_LIMIT the tab and the list say "more than" the limit (counting
+    every row on each page view costs more than the page); below it they are exact."""
+    settings.STEWARD_LIST_COUNT_LIMIT = 3
+    for n in range(4):
+        open_one(title=f"printer {n}")
+    client = client_for(desk["people"]["agent"])
+    assert "My groups (3+)" in _tabs(client) and "Unassigned (3+)" in _tabs(client)
+    assert "My work (0)" in _tabs(client)
+    html = client.get("/incidents/").content.decode()
+    assert "1–3 of more than 3" in html
+    assert '<span class="count">3+</span>' in client.get("/").content.decode()  # start page
+    # a filtered list counts the same way; one that fits is counted exactly
+    assert "of more than 3" in client.get("/incidents/", {"q": "printer"}).content.decode()
+    settings.STEWARD_LIST_COUNT_LIMIT = 10
+    assert "My groups (4)" in _tabs(client)
+    assert "1–4 of 4" in client.get("/incidents/", {"q": "printer"}).content.decode()

@@ -58,3 +58,18 @@ def test_sort_header_links_drop_the_page_and_announce_the_order():
     )
     html = template.render(Context({"request": request, "sort": "-created"}))
     assert html == '<th scope="col"><a class="sort" href="?q=a&amp;sort=name">Name</a></th>'
+
+
+def test_a_count_past_the_limit_reads_more_than_the_limit_and_pages_that_far(settings):
+    from steward.core.pagination import CappedPaginator
+
+    settings.STEWARD_LIST_COUNT_LIMIT = 1000
+    request = RequestFactory().get("/things/")
+    paginator = CappedPaginator(list(range(5000)), 10)
+    html = TEMPLATE.render(Context({"request": request, "page_obj": paginator.get_page(1)}))
+    assert "1–10 of more than 1,000" in html
+    assert '<a href="?page=100">100</a>' in html and "page=101" not in html
+    exact = CappedPaginator(list(range(1000)), 10)
+    assert "1–10 of 1,000</p>" in TEMPLATE.render(
+        Context({"request": request, "page_obj": exact.get_page(1)})
+    )

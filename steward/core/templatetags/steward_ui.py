@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -42,10 +43,15 @@ def pagination(context, page_obj):
     paginator = page_obj.paginator
     if not paginator.count:
         return ""
-    summary = _("%(first)s–%(last)s of %(total)s") % {
+    text = (
+        _("%(first)s–%(last)s of more than %(total)s")
+        if getattr(paginator, "more", False)  # core/pagination.py: counted up to a limit
+        else _("%(first)s–%(last)s of %(total)s")
+    )
+    summary = text % {
         "first": page_obj.start_index(),
         "last": page_obj.end_index(),
-        "total": paginator.count,
+        "total": number_format(paginator.count, force_grouping=True),
     }
     links = ""
     if paginator.num_pages > 1:
