@@ -59,9 +59,13 @@ def test_edits_are_searchable_at_once(desk, corpus, api_as):
 
 
 @pytest.mark.parametrize("few", [1000, 1, 0])
-def test_many_matches_take_the_same_answer_as_few(desk, corpus, api_as, monkeypatch, few):
-    """Up to FEW_MATCHES the matching ids are read first and listed; past it the id set stays a
-    subquery. An incident matching in its title and in a note counts once either way."""
+def test_many_matches_take_the_same_answer_as_few(
+    desk, corpus, api_as, client_for, monkeypatch, few
+):
+    """Up to FEW_MATCHES the matching ids are read first and listed; past it the search is a
+    condition on each incident's document on PostgreSQL (walked for a page, read from the
+    index for a count) and a subquery of the id set on SQLite. An incident matching in its
+    title and in a note counts once every way."""
     from steward.incidents import queries
 
     monkeypatch.setattr(queries, "FEW_MATCHES", few)
@@ -73,3 +77,44 @@ def test_many_matches_take_the_same_answer_as_few(desk, corpus, api_as, monkeypa
     assert status == 200 and data["count"] == 2
     assert [i["number"] for i in data["items"]] == sorted([n["printer"], n["other"]], reverse=True)
     assert found(api, "firmware") == {n["vpn"]}
+    requester = api_as(desk["people"]["requester"])
+    assert found(requester, "firmware") == set()  # a work note, never for requesters
+    assert found(requester, "archive") == {n["mail"]}
+    assert found(requester, "printer") == {n["printer"]}  # the other organization's is hidden
+    # the list page and its count take the same path
+    page = client_for(agent).get("/incidents/", {"queue": "all", "q": "printer"}).content.decode()
+    assert "1–2 of 2" in page and n["printer"] in page and n["other"] in page
+    export = client_for(agent).get("/incidents/export.csv", {"queue": "all", "q": "printer"})
+    lines = b"".join(export.streaming_content).decode().strip().splitlines()
+    assert (
+        len(lines) == 3
+        and n["printer"] in lines[1] + lines[2]
+        and n["other"] in lines[1] + lines[2]
+    )
+    everywhere = client_for(agent).get("/search", {"q": "printer"}).content.decode()
+    assert n["printer"] in everywhere and n["other"] in everywhere
+
+
+def test_every_word_anywhere_in_the_incident_and_its_comments(desk, corpus, api_as):
+    """The words of a search may sit in the title, the description and the comments together;
+    requesters' searches see the replies only."""
+    agent = api_as(desk["people"]["agent"])
+    requester = api_as(desk["people"]["requester"])
+    n = {k: v.number for k, v in corpus.items()}
+    assert found(agent, "vpn firmware") == {n["vpn"]}  # title + work note
+    assert found(requester, "vpn firmware") == set()  # the note is internal
+    assert found(agent, "mailbox archive") == {n["mail"]}  # title + reply
+    assert found(requester, "mailbox archive") == {n["mail"]}
+
+
+def test_a_removed_comment_is_no_longer_found(desk, corpus, api_as):
+    """The database keeps the documents: removing a comment (a cleanup, an incident's
+    deletion) takes its words out at once; the incident's own words stay."""
+    from steward.incidents.models import Comment
+
+    agent = api_as(desk["people"]["agent"])
+    vpn = corpus["vpn"]
+    assert found(agent, "concentrator") == {vpn.number}
+    Comment.objects.filter(incident=vpn).delete()
+    assert found(agent, "concentrator") == set()
+    assert found(agent, "tunnel") == {vpn.number}
