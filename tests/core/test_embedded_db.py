@@ -11,6 +11,7 @@ import pytest
 from django.db import OperationalError, connection, transaction
 
 from steward.core.models import Sequence
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -109,23 +110,12 @@ def test_a_writer_that_waits_past_the_timeout_fails_as_sqlite_would_and_writes_n
 
 def test_concurrent_read_modify_write_transactions_lose_no_update():
     Sequence.objects.create(prefix="CNT", last=0)
-    errors: list[BaseException] = []
 
     def bump():
-        try:
-            for _ in range(25):
-                with transaction.atomic():
-                    row = Sequence.objects.get(prefix="CNT")
-                    Sequence.objects.filter(pk=row.pk).update(last=row.last + 1)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(25):
+            with transaction.atomic():
+                row = Sequence.objects.get(prefix="CNT")
+                Sequence.objects.filter(pk=row.pk).update(last=row.last + 1)
 
-    threads = [threading.Thread(target=bump) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert run_in_threads(bump, 8) == []
     assert Sequence.objects.get(prefix="CNT").last == 200

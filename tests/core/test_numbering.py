@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from steward.core.models import Sequence
 from steward.core.numbering import next_number, next_values
+from tests.threads import run_in_threads
 
 
 def value(number: str) -> int:
@@ -60,24 +61,14 @@ def test_bulk_loads_take_a_block_of_numbers():
 @pytest.mark.django_db(transaction=True)
 def test_20_concurrent_creations_get_20_distinct_numbers():
     results: list[str] = []
-    errors: list[BaseException] = []
     barrier = threading.Barrier(20)
 
     def create():
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                results.append(next_number("CON"))  # the first use of the prefix, at once
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        barrier.wait(timeout=10)
+        with transaction.atomic():
+            results.append(next_number("CON"))  # the first use of the prefix, at once
 
-    threads = [threading.Thread(target=create) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = run_in_threads(create, 20)
     assert not errors
     numbers = sorted(value(n) for n in results)
     assert numbers == list(range(numbers[0], numbers[0] + 20))

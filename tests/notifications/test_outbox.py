@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from steward.notifications import delivery
@@ -15,6 +15,7 @@ from steward.notifications.choices import EmailStatus
 from steward.notifications.delivery import Outcome
 from steward.notifications.models import Notification, OutboundEmail
 from steward.people import operations as people_ops
+from tests.threads import run_in_threads
 
 
 def test_notify_is_written_in_the_transaction_of_the_change_that_causes_it(
@@ -215,17 +216,10 @@ def test_two_workers_delivering_the_same_email_at_once_send_it_once(smtp, make_u
     outcomes = []
 
     def worker():
-        try:
-            start.wait()
-            outcomes.append(delivery.deliver(row.pk, now=due))
-        finally:
-            connection.close()
+        start.wait()
+        outcomes.append(delivery.deliver(row.pk, now=due))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    assert run_in_threads(worker, 2) == []
     # then exactly one of them sent it
     assert sorted(outcomes) == sorted([Outcome.SENT, Outcome.SKIPPED])
     assert len(smtp.messages) == 1
