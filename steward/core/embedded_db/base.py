@@ -87,6 +87,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
+        if self.writer_lock is not None:  # a connection dropped without closing: let go
+            self.writer_lock.close()
+            self.writer_lock = None
         if not self.is_in_memory_db():
             timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
             self.writer_lock = WriterLock(str(conn_params["database"]), timeout)
