@@ -96,6 +96,8 @@ PG_FORWARD = [
     "USING gin (search_document)",
     "CREATE INDEX IF NOT EXISTS inc_search_public ON incidents_incident USING gin (search_public)",
     *FTS.PG_BACKWARD,  # the per-source expression indexes are not read any more
+    # statistics of the documents at once: search relies on them to estimate whole words
+    "ANALYZE incidents_incident",
 ]
 PG_BACKWARD = [
     *FTS.PG_FORWARD,
