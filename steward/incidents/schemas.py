@@ -141,7 +141,9 @@ class IncidentFilters(StrictSchema):
     service: int | None = None
     caller: int | None = None
     q: Annotated[str, StringConstraints(max_length=200)] | None = Field(
-        None, description="Text in title or description"
+        None,
+        description="Every word (as a word prefix) anywhere in the incident: title, description "
+        "and comments (replies only for requesters); or an incident number",
     )
     sort: Literal["number", "-number", "priority", "-priority", "updated_at", "-updated_at"] = (
         "-number"

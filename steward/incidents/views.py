@@ -127,14 +127,24 @@ def _counts_statement(user):
     return User.objects.filter(pk=user.pk).order_by().annotate(**counts).values_list(*counts)
 
 
-#: ?sort= keys of the list page; each gives the ORDER BY for ascending (False) or descending.
+#: ?sort= keys of the list page: the ORDER BY of each, ascending; the descending one is its exact
+#: reverse (ties too: newest first ascending, oldest first descending), so that one index serves
+#: both — read backwards. A descending sort with the newest first among ties matched no index:
+#: "-status" sorted the whole estate (0.6 s at a million incidents).
 SORTS = {
-    "priority": lambda desc: ("-priority" if desc else "priority", "-id"),
-    "number": lambda desc: ("-id" if desc else "id",),
-    "status": lambda desc: ("-status" if desc else "status", "-id"),
-    "group": lambda desc: ("-owning_group__name" if desc else "owning_group__name", "-id"),
-    "updated": lambda desc: ("-updated_at" if desc else "updated_at", "-id"),
+    "priority": ("priority", "-id"),
+    "number": ("id",),
+    "status": ("status", "-id"),
+    "group": ("owning_group__name", "-id"),
+    "updated": ("updated_at", "-id"),
 }
+
+
+def _order(sort: str) -> tuple[str, ...]:
+    fields = SORTS[sort.removeprefix("-")]
+    if not sort.startswith("-"):
+        return fields
+    return tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
 
 
 def clean_sort(value: str | None) -> str:
@@ -159,7 +169,7 @@ def _listed(request, base=None):
     if text := (data.get("q") or "").strip():
         rows = queries.text_filter(rows, text, user)
     sort = clean_sort(request.GET.get("sort"))
-    return queue, form, rows.order_by(*SORTS[sort.removeprefix("-")](sort.startswith("-")))
+    return queue, form, rows.order_by(*_order(sort))
 
 
 def _unfiltered(form) -> bool:

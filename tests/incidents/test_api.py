@@ -196,6 +196,9 @@ def test_list_filters(desk, agent_api):
         b["number"],
         a["number"],
     ]
+    # a descending sort is the exact reverse of the ascending one, ties included
+    for key in ("priority", "updated_at", "number"):
+        assert numbers(sort=f"-{key}") == list(reversed(numbers(sort=key)))
 
 
 def test_list_runs_a_constant_number_of_queries(desk, agent_api, django_assert_max_num_queries):

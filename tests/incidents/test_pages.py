@@ -247,6 +247,25 @@ def test_the_list_sorts_by_column(desk, open_one, client_for):
     assert not order("nonsense")  # falls back to priority
 
 
+@pytest.mark.parametrize("column", ["priority", "number", "status", "group", "updated"])
+def test_a_descending_sort_is_the_exact_reverse_of_the_ascending_one(
+    desk, open_one, client_for, column
+):
+    """Ties included (newest first ascending, oldest first descending): clicking a heading
+    again reverses the list, and one index read backwards serves both directions."""
+    incidents = [open_one(title=f"Same {n}", impact=2, urgency=2) for n in range(3)]
+    incidents.append(open_one(title="Urgent", impact=1, urgency=1))
+    client = client_for(desk["people"]["agent"])
+
+    def numbers(sort):
+        html = client.get("/incidents/", {"queue": "all", "sort": sort}).content.decode()
+        return re.findall(r">(INC\d{7})</a>", html)
+
+    ascending = numbers(column)
+    assert sorted(ascending) == sorted(i.number for i in incidents)
+    assert numbers(f"-{column}") == list(reversed(ascending))
+
+
 def test_overdue_handovers_are_marked_in_the_queue(desk, open_one, client_for):
     from datetime import timedelta
 

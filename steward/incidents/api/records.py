@@ -105,7 +105,9 @@ def _filtered(user, f: IncidentFilters):
     if f.q:
         qs = queries.text_filter(qs, f.q, user)
     order = {"number": "id", "-number": "-id"}.get(f.sort, f.sort)
-    return qs.order_by(order, "-id")
+    # a descending sort is the exact reverse of its ascending one, ties included (newest first
+    # ascending, oldest first descending): one index read backwards serves both
+    return qs.order_by(order, "id" if order.startswith("-") else "-id")
 
 
 @router.get("/incidents", response={200: page_of(IncidentOut), **ERRORS}, summary="List incidents")
