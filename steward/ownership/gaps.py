@@ -31,6 +31,10 @@ class GapProvider:
     label: str
     collect: Callable[[], list[dict]]  # () -> gaps of this kind
     order: int = 100
+    #: (user) -> the gaps of this kind that may be the user's to fix, read without the rest of
+    #: the estate (a superset of what :func:`needs_me` keeps). Without it the start page's
+    #: "needs me" panel collects the provider whole.
+    collect_for: Callable[[User], list[dict]] | None = None
 
 
 _providers: dict[str, GapProvider] = {}
@@ -52,6 +56,23 @@ def collect(user=None) -> list[dict]:
     """Every gap, provider by provider. Gaps are organisation-wide: callers show them to IT
     staff only."""
     return [gap for p in providers() for gap in p.collect()]
+
+
+def collect_needing(user: User) -> list[dict]:
+    """The gaps ``user`` should fix (:func:`needs_me` of :func:`collect`), reading only what may
+    be theirs where a provider can narrow it: the start page asks on every visit, and building
+    every gap of a 2,000-service estate to keep a handful cost it a quarter of a second."""
+    rows = [
+        gap
+        for p in providers()
+        for gap in (p.collect_for(user) if p.collect_for is not None else p.collect())
+    ]
+    return needs_me(user, rows)
+
+
+def fixes_for_admins(user: User) -> bool:
+    """Whether gaps whose fixer is the administrators are ``user``'s to fix."""
+    return user.has_role(Role.ADMIN.value) or user.is_admin
 
 
 # --- building blocks ----------------------------------------------------------------------------
@@ -104,14 +125,20 @@ def services_without_active_owner() -> list[dict]:
     ]
 
 
-def services_ownership_not_accepted() -> list[dict]:
-    """Services whose owner has not signed up (accepted ownership) yet."""
+def services_ownership_not_accepted(only_for: User | None = None) -> list[dict]:
+    """Services whose owner has not signed up (accepted ownership) yet; with ``only_for``, the
+    services that user owns or is proposed to own (the gaps that may be theirs)."""
     rows = (
         Service.objects.filter(owner_accepted_at__isnull=True, owner__is_active=True)
         .exclude(status="retired")
         .select_related("owner")
         .order_by("name")
     )
+    if only_for is not None:
+        proposed = OwnershipProposal.objects.filter(
+            status=OwnershipStatus.PENDING, proposed_owner=only_for
+        ).values("service_id")
+        rows = rows.filter(Q(owner=only_for) | Q(pk__in=proposed))
     pending = dict(
         OwnershipProposal.objects.filter(
             status=OwnershipStatus.PENDING, service__in=rows
@@ -181,10 +208,15 @@ def processes_without_owner() -> list[dict]:
     return out
 
 
-def raci_errors() -> list[dict]:
+def raci_errors(only_for: User | None = None) -> list[dict]:
+    """Activities breaking the RACI rules; with ``only_for``, of the processes whose errors may
+    be that user's to fix (their own, or all for an administrator)."""
     from steward.ownership import validation
 
-    processes = list(validation.matrix_queryset().order_by("name"))
+    processes = validation.matrix_queryset().order_by("name")
+    if only_for is not None and not fixes_for_admins(only_for):
+        processes = processes.filter(owner=only_for)
+    processes = list(processes)
     findings = validation.validate_processes(processes)
     out = []
     for p in processes:
@@ -281,12 +313,19 @@ for _provider in [
         "Services whose owner has not accepted ownership",
         services_ownership_not_accepted,
         12,
+        lambda user: services_ownership_not_accepted(only_for=user),
     ),
     GapProvider(
         "service_review_overdue", "Services past their review date", services_past_review, 15
     ),
     GapProvider("process_without_owner", "Processes without an owner", processes_without_owner, 20),
-    GapProvider("raci", "Activities breaking the RACI rules", raci_errors, 30),
+    GapProvider(
+        "raci",
+        "Activities breaking the RACI rules",
+        raci_errors,
+        30,
+        lambda user: raci_errors(only_for=user),
+    ),
     GapProvider("group_without_manager", "Groups without a manager", groups_without_manager, 40),
     GapProvider(
         "group_without_members", "Groups without active members", groups_without_members, 41
@@ -349,7 +388,7 @@ def mine(user: User) -> dict:
         ],
         "cis": cis,
         "cis_count": cis_count,
-        "needs_me": needs_me(user, collect(user)),
+        "needs_me": collect_needing(user),
     }
 
 

@@ -19,7 +19,7 @@ register_nav(
 def gaps_that_need_me(user, limit: int):
     from steward.ownership import gaps
 
-    rows = gaps.needs_me(user, gaps.collect(user))
+    rows = gaps.collect_needing(user)
     return len(rows), [(g["record"]["name"], g["link"], g["problem"]) for g in rows[:limit]]
 
 

@@ -144,3 +144,41 @@ def test_gaps_are_paginated(world, api_as):
     status, second = client.get("ownership/gaps", limit=5, offset=5)
     assert second["items"][0] not in first["items"]
     assert client.get("ownership/gaps", limit=500)[0] == 422
+
+
+def test_the_start_page_reads_only_the_gaps_that_may_be_mine_and_finds_the_same(
+    world, process, process_owner, make_user
+):
+    """``collect_needing`` narrows the costly providers to what may be the user's; for every
+    kind of fixer it answers exactly what filtering every gap of the estate answers."""
+    from steward.ownership import gaps as registry
+    from steward.services import operations as service_ops
+
+    activity(process, "Plan")  # RACI errors for the process owner to fix
+    newcomer = make_user("newcomer", roles=[Role.AGENT, Role.SERVICE_OWNER])
+    taker = make_user("taker", roles=[Role.AGENT, Role.SERVICE_OWNER])
+    unsigned = service_ops.create_service(None, name="Unsigned", owner=newcomer, status="live")
+    handed = service_ops.create_service(None, name="Handed on", owner=newcomer, status="live")
+    service_ops.propose_owner(None, handed, taker)  # now the taker's to accept
+    Process.objects.create(key="orphan", name="Orphan")  # no owner: the administrators fix it
+    manager = make_user("lead", roles=[Role.AGENT, Role.GROUP_MANAGER])
+    people_ops.create_group(None, name="Empty", manager=manager)  # no members: its manager
+    everyone = [
+        newcomer,
+        taker,
+        world["owner"],
+        process_owner,
+        manager,
+        world["people"]["admin"],
+        world["people"]["agent"],
+    ]
+    every_gap = registry.collect()
+    for user in everyone:
+        assert registry.collect_needing(user) == registry.needs_me(user, every_gap), user
+    mine = {g["record"]["name"] for g in registry.collect_needing(newcomer)}
+    assert unsigned.name in mine and handed.name not in mine
+    assert {g["record"]["name"] for g in registry.collect_needing(taker)} == {handed.name}
+    assert any(g["kind"].startswith("raci_") for g in registry.collect_needing(process_owner))
+    assert any(
+        g["record"]["name"] == "Orphan" for g in registry.collect_needing(world["people"]["admin"])
+    )
