@@ -75,6 +75,11 @@ def fixes_for_admins(user: User) -> bool:
     return user.has_role(Role.ADMIN.value) or user.is_admin
 
 
+def for_admins(collect_all: Callable[[], list[dict]]) -> Callable[[User], list[dict]]:
+    """``collect_for`` of a provider whose gaps the administrators always fix."""
+    return lambda user: collect_all() if fixes_for_admins(user) else []
+
+
 # --- building blocks ----------------------------------------------------------------------------
 
 ADMINS = {"kind": PartyKind.ROLE, "id": Role.ADMIN.value, "name": str(Role.ADMIN.label)}
@@ -307,6 +312,7 @@ for _provider in [
         "Services without an active owner",
         services_without_active_owner,
         10,
+        for_admins(services_without_active_owner),
     ),
     GapProvider(
         "service_ownership_not_accepted",
@@ -318,7 +324,13 @@ for _provider in [
     GapProvider(
         "service_review_overdue", "Services past their review date", services_past_review, 15
     ),
-    GapProvider("process_without_owner", "Processes without an owner", processes_without_owner, 20),
+    GapProvider(
+        "process_without_owner",
+        "Processes without an owner",
+        processes_without_owner,
+        20,
+        for_admins(processes_without_owner),
+    ),
     GapProvider(
         "raci",
         "Activities breaking the RACI rules",
@@ -326,12 +338,22 @@ for _provider in [
         30,
         lambda user: raci_errors(only_for=user),
     ),
-    GapProvider("group_without_manager", "Groups without a manager", groups_without_manager, 40),
+    GapProvider(
+        "group_without_manager",
+        "Groups without a manager",
+        groups_without_manager,
+        40,
+        for_admins(groups_without_manager),
+    ),
     GapProvider(
         "group_without_members", "Groups without active members", groups_without_members, 41
     ),
     GapProvider(
-        "ci_without_owner_group", "CIs without an owner group", cis_without_owner_group, 50
+        "ci_without_owner_group",
+        "CIs without an owner group",
+        cis_without_owner_group,
+        50,
+        for_admins(cis_without_owner_group),
     ),
 ]:
     register(_provider)
