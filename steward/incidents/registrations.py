@@ -16,13 +16,13 @@ from steward.core.registry import (
     register_search,
 )
 from steward.incidents import operations as ops
-from steward.incidents import queries
+from steward.incidents import search
 from steward.incidents.models import Incident
 
 
 def search_incidents(user, text: str, limit: int) -> list[SearchHit]:
     rows = (
-        queries.text_filter(Incident.objects.for_user(user, "view"), text, user)
+        search.text_filter(Incident.objects.for_user(user, "view"), text, user)
         .select_related("owning_group")
         .order_by("-id")[:limit]
     )

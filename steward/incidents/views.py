@@ -23,7 +23,7 @@ from steward.core.errors import DomainError
 from steward.core.pagination import CappedPaginator, capped, count_label, count_limit
 from steward.core.statements import fetch_compiled
 from steward.incidents import operations as ops
-from steward.incidents import queries, sla
+from steward.incidents import queries, search, sla
 from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
 from steward.incidents.forms import (
     QUEUES,
@@ -167,7 +167,7 @@ def _listed(request, base=None):
     if data.get("priority"):
         rows = rows.filter(priority=data["priority"])
     if text := (data.get("q") or "").strip():
-        rows = queries.text_filter(rows, text, user)
+        rows = search.text_filter(rows, text, user)
     sort = clean_sort(request.GET.get("sort"))
     return queue, form, rows.order_by(*_order(sort))
 

@@ -66,9 +66,9 @@ def test_many_matches_take_the_same_answer_as_few(
     condition on each incident's document on PostgreSQL (walked for a page, read from the
     index for a count) and a subquery of the id set on SQLite. An incident matching in its
     title and in a note counts once every way."""
-    from steward.incidents import queries
+    from steward.incidents import search
 
-    monkeypatch.setattr(queries, "FEW_MATCHES", few)
+    monkeypatch.setattr(search, "FEW_MATCHES", few)
     agent = desk["people"]["agent"]
     ops.add_comment(agent, corpus["printer"], body="printer replaced")
     api = api_as(agent)

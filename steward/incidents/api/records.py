@@ -12,7 +12,7 @@ from ninja.responses import Status as HttpStatus
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound, ValidationError
 from steward.incidents import operations as ops
-from steward.incidents import queries
+from steward.incidents import queries, search
 from steward.incidents.api.common import (
     _category,
     _ci,
@@ -103,7 +103,7 @@ def _filtered(user, f: IncidentFilters):
     if f.caller is not None:
         qs = qs.filter(caller_id=f.caller)
     if f.q:
-        qs = queries.text_filter(qs, f.q, user)
+        qs = search.text_filter(qs, f.q, user)
     order = {"number": "id", "-number": "-id"}.get(f.sort, f.sort)
     # a descending sort is the exact reverse of its ascending one, ties included (newest first
     # ascending, oldest first descending): one index read backwards serves both

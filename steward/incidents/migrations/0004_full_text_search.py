@@ -1,6 +1,6 @@
 """Full-text search over incident titles, descriptions and comments.
 
-PostgreSQL: GIN indexes on ``to_tsvector('simple', ...)`` expressions (queries.text_filter uses
+PostgreSQL: GIN indexes on ``to_tsvector('simple', ...)`` expressions (search.text_filter uses
 the same expressions). SQLite: FTS5 external-content tables kept in step by triggers (an index
 maintained by the database, not business logic).
 """

@@ -10,7 +10,7 @@ the document index, and a word in the title and another in a note find the incid
 
 PostgreSQL: two ``tsvector`` columns (``search_document``, ``search_public``) with GIN indexes,
 set by triggers when an incident is written and when a comment is added, changed or removed.
-They are not model fields: Django never reads or writes them (queries.text_filter names them).
+They are not model fields: Django never reads or writes them (search.text_filter names them).
 SQLite: one FTS5 table ``incidents_search_fts`` (rowid = incident id; columns ``document`` and
 ``public_document``) kept by triggers the same way.
 
