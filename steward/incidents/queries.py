@@ -23,13 +23,27 @@ from django.db.models import (
 from django.db.models.query import QuerySet
 
 from steward.core.models import JournalEntry
-from steward.core.statements import utc
+from steward.core.statements import fetch_compiled, utc
 from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
 from steward.incidents.models import Handover, Incident, MajorIncident
+from steward.incidents.operations.common import groups_of
 from steward.people.models import SupportGroup, User
 
 #: More accepted handovers than this is ping-pong whatever the groups.
 PING_PONG_HANDOVERS = 3
+
+
+def group_ids_of(user) -> list[int]:
+    """Ids of the groups ``user`` is a member or the manager of, sorted: read once per request
+    (kept on the user object) with a statement compiled once per user. Queues inline them, so
+    the planner sees the ids and walks the queue index (a subquery made it sort)."""
+    ids = getattr(user, "_incident_group_ids", None)
+    if ids is None:
+        rows = fetch_compiled(
+            ("incident_groups_of", user.pk), lambda: groups_of(user).values_list("pk")
+        )
+        ids = user._incident_group_ids = sorted({pk for (pk,) in rows})
+    return ids
 
 
 def incidents_for(user):

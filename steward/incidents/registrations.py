@@ -15,8 +15,7 @@ from steward.core.registry import (
     register_nav,
     register_search,
 )
-from steward.incidents import operations as ops
-from steward.incidents import search
+from steward.incidents import queries, search
 from steward.incidents.models import Incident
 
 
@@ -55,8 +54,7 @@ def my_incidents(user, limit: int):
 
 
 def my_groups(user, limit: int):
-    # the group ids inlined, so the planner walks the queue index (a subquery made it sort)
-    groups = list(ops.groups_of(user).values_list("pk", flat=True))
+    groups = queries.group_ids_of(user)
     return _rows(Incident.objects.for_user(user, "view").filter(owning_group__in=groups), limit)
 
 

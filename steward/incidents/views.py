@@ -56,7 +56,7 @@ def _queue_q(user, key: str) -> Q | None:
     """The condition of one queue (None: every incident the user may see). The user's groups
     are read once per request and inlined, so the planner sees the group ids and walks the
     ``inc_queue`` index in the page's order."""
-    mine = _my_group_ids(user)
+    mine = queries.group_ids_of(user)
     if key == "my_groups":
         return Q(owning_group__in=mine)
     if key == "mine":
@@ -71,20 +71,14 @@ def _queue_q(user, key: str) -> Q | None:
     return None
 
 
-def _my_group_ids(user) -> list[int]:
-    ids = getattr(user, "_incident_group_ids", None)
-    if ids is None:
-        rows = fetch_compiled(
-            ("incident_groups_of", user.pk), lambda: ops.groups_of(user).values_list("pk")
-        )
-        ids = user._incident_group_ids = sorted({pk for (pk,) in rows})
-    return ids
-
-
 def _reader(user) -> tuple:
     """What every incident statement of a user depends on: who they are, their groups and the
     rows their visibility rule lets them read (part of each compiled statement's key)."""
-    return (user.pk, tuple(_my_group_ids(user)), repr(Incident.permission_filter(user, "view")))
+    return (
+        user.pk,
+        tuple(queries.group_ids_of(user)),
+        repr(Incident.permission_filter(user, "view")),
+    )
 
 
 def _queue(user, key: str, qs):
@@ -157,7 +151,7 @@ def _listed(request, base=None):
     queue = request.GET.get("queue") if user.is_it else "all"
     queue = queue if queue in QUEUES else ("my_groups" if user.is_it else "all")
     form = IncidentFilterForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _form_data(form)
     rows = _queue(user, queue, base if base is not None else queries.incidents_for(user))
     status = data.get("status") or ""
     if status == "":
@@ -172,9 +166,14 @@ def _listed(request, base=None):
     return queue, form, rows.order_by(*_order(sort))
 
 
+def _form_data(form) -> dict:
+    """The list filters as cleaned, or none when the form is invalid."""
+    return form.cleaned_data if form.is_valid() else {}
+
+
 def _unfiltered(form) -> bool:
     """Only the queue applies (default status filter, no priority, no text)."""
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _form_data(form)
     return not (data.get("status") or data.get("priority") or (data.get("q") or "").strip())
 
 
@@ -238,7 +237,7 @@ def _page_values(user, queue: str, form, sort: str, page) -> tuple[list, list]:
     statements depend only on the user (``_reader``), the queue, the filters, the sort and the
     slice of the page, so they are compiled once per such key (core/statements.py). A text
     search hands the query its matching ids, different each time: it is compiled as usual."""
-    data = form.cleaned_data if form.is_valid() else {}
+    data = _form_data(form)
     if (data.get("q") or "").strip():
         values = list(page.object_list)
         pending = list(queries.pending_of([row[0] for row in values])) if values else []

@@ -370,7 +370,9 @@ def needs_me(user: User, gaps: list[dict]) -> list[dict]:
         if fixer["kind"] == PartyKind.USER:
             return fixer["id"] == user.pk
         if fixer["kind"] == PartyKind.ROLE:
-            return user.has_role(fixer["id"]) or (fixer["id"] == Role.ADMIN and user.is_admin)
+            return user.has_role(fixer["id"]) or (
+                fixer["id"] == Role.ADMIN and fixes_for_admins(user)
+            )
         return fixer["id"] in managed
 
     return [g for g in gaps if mine(g["fix_by"])]
