@@ -4,7 +4,8 @@ A queue of 50,000 open incidents is counted on every page view, and counting the
 than the rest of the page. A person reads "more than 10,000" as well as "49,943", and no one
 pages that far: they narrow the list. So the pages count at most ``STEWARD_LIST_COUNT_LIMIT``
 rows (one more, to know there are more) and page through that many; the API and the CSV export
-still count and return every row.
+still count and return every row. A count kept by the database (the incident queue tallies) is
+exact at any size and is shown as it is.
 """
 
 from __future__ import annotations
@@ -27,10 +28,16 @@ def capped(queryset):
     return queryset.order_by()[: count_limit() + 1]
 
 
+class ExactCount(int):
+    """A count known exactly however large (kept by the database, e.g. a queue tally): shown
+    as it is, never as "10,000+"."""
+
+
 def count_label(count: int) -> str:
-    """A count as a person reads it: "1,234", or "10,000+" past the limit."""
+    """A count as a person reads it: "1,234", or "10,000+" past the limit (an
+    :class:`ExactCount` as it is)."""
     limit = count_limit()
-    if count > limit:
+    if count > limit and not isinstance(count, ExactCount):
         return _("%(limit)s+") % {"limit": number_format(limit, force_grouping=True)}
     return number_format(count, force_grouping=True)
 
@@ -46,9 +53,14 @@ class CappedPaginator(Paginator):
         return self._capped(len(rows[: count_limit() + 1]))
 
     def use_count(self, count: int) -> None:
-        """Take a count known already (a queue's tab count: not counted twice); at most one
-        past the limit, as :func:`capped` counts."""
-        self.__dict__["count"] = self._capped(count)
+        """Take a count known already (a queue's tab count: not counted twice): at most one
+        past the limit, as :func:`capped` counts, or an :class:`ExactCount` (the list then
+        pages through every row)."""
+        if isinstance(count, ExactCount):
+            self.more = False
+            self.__dict__["count"] = count
+        else:
+            self.__dict__["count"] = self._capped(count)
         self.__dict__.pop("num_pages", None)
 
     def _capped(self, count: int) -> int:

@@ -443,3 +443,27 @@ class SavedView(models.Model):
     @classmethod
     def permission_filter(cls, user, action):
         return Q(user_id=user.pk)
+
+
+class QueueTally(models.Model):
+    """How many active (open or on-hold) incidents one owning group holds for one assignee
+    (``assignee_id`` 0: unassigned). The queue tabs and the start page add these up instead of
+    counting incidents, so their counts stay exact and cost the same at any size of the estate.
+
+    Kept by the database, like an index: triggers on ``incidents_incident`` (migration 0014)
+    add and subtract as incidents are opened, moved, assigned and closed, whatever code writes
+    them. Never written by code; read through ``incidents/tallies.py``.
+    """
+
+    group_id = models.BigIntegerField()
+    assignee_id = models.BigIntegerField()
+    active_count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group_id", "assignee_id"], name="incidents_tally_key")
+        ]
+        indexes = [models.Index(fields=["assignee_id"], name="inc_tally_assignee")]
+
+    def __str__(self) -> str:
+        return f"group {self.group_id}, assignee {self.assignee_id}: {self.active_count}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from steward.core.pagination import capped
+from steward.core.pagination import ExactCount, capped
 from steward.core.registry import (
     HomePanel,
     NavEntry,
@@ -15,7 +15,7 @@ from steward.core.registry import (
     register_nav,
     register_search,
 )
-from steward.incidents import queries, search
+from steward.incidents import queries, search, tallies
 from steward.incidents.models import Incident
 
 
@@ -36,17 +36,23 @@ def search_incidents(user, text: str, limit: int) -> list[SearchHit]:
     ]
 
 
-def _rows(qs, limit: int):
+def _rows(qs, limit: int, tally: dict | None = None, user=None):
+    """The panel's first ``limit`` active incidents and their count: from the queue tallies
+    (``tally``: the rows to add up) when they answer for ``user``, else counted up to the list
+    count limit (past it the page shows "10,000+")."""
     qs = qs.active().order_by("priority", "-id")
     rows = [
         (f"{i.number} {i.title}", reverse("incident_detail", args=[i.number]), f"P{i.priority}")
         for i in qs[:limit]
     ]
-    return capped(qs).count(), rows  # past the limit the page shows "10,000+"
+    if tally is not None and tallies.answers_for(user):
+        return ExactCount(tallies.total(**tally)), rows
+    return capped(qs).count(), rows
 
 
 def my_work(user, limit: int):
-    return _rows(Incident.objects.for_user(user, "view").filter(assignee=user), limit)
+    qs = Incident.objects.for_user(user, "view").filter(assignee=user)
+    return _rows(qs, limit, {"assignee_id": user.pk}, user)
 
 
 def my_incidents(user, limit: int):
@@ -55,7 +61,8 @@ def my_incidents(user, limit: int):
 
 def my_groups(user, limit: int):
     groups = queries.group_ids_of(user)
-    return _rows(Incident.objects.for_user(user, "view").filter(owning_group__in=groups), limit)
+    qs = Incident.objects.for_user(user, "view").filter(owning_group__in=groups)
+    return _rows(qs, limit, {"group_id__in": groups}, user)
 
 
 register_nav(NavEntry("incidents", _("Incidents"), "incident_list", order=5))

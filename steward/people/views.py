@@ -57,7 +57,9 @@ def home(request):
     for panel in home_panels():
         if panel.visible(request.user):
             count, rows = panel.rows(request.user, 8)
-            panels.append({"panel": panel, "count": count_label(count), "rows": rows})
+            panels.append(
+                {"panel": panel, "count": count_label(count), "total": count, "rows": rows}
+            )
     return render(request, "people/home.html", {"panels": panels})
 
 

@@ -355,22 +355,38 @@ def test_an_agent_in_no_group_sees_empty_queues_counted(desk, open_one, client_f
     assert "My groups (0)" in html and "Unassigned (0)" in html and "My work (0)" in html
 
 
-def test_big_queues_are_counted_up_to_the_limit_and_paged_that_far(
+def test_queue_tabs_stay_exact_past_the_count_limit_and_the_rest_stop_there(
     desk, open_one, client_for, settings
 ):
-    """Past STEWARD_LIST_COUNT_LIMIT the tab and the list say "more than" the limit (counting
-    every row on each page view costs more than the page); below it they are exact."""
+    """My groups, My work and Unassigned add up the queue tallies: exact however large, and
+    their list pages through every row. A filtered list, and the small queues (handovers,
+    major incidents), count up to STEWARD_LIST_COUNT_LIMIT and say "more than" past it."""
     settings.STEWARD_LIST_COUNT_LIMIT = 3
+    agent, desk2 = desk["people"]["agent"], desk["desk2"]
     for n in range(4):
         open_one(title=f"printer {n}")
-    client = client_for(desk["people"]["agent"])
-    assert "My groups (3+)" in _tabs(client) and "Unassigned (3+)" in _tabs(client)
-    assert "My work (0)" in _tabs(client)
-    html = client.get("/incidents/").content.decode()
-    assert "1–3 of more than 3" in html
-    assert '<span class="count">3+</span>' in client.get("/").content.decode()  # start page
-    # a filtered list counts the same way; one that fits is counted exactly
+    for n in range(4):
+        ops.assign(agent, open_one(title=f"printer mine {n}"), agent)
+    client = client_for(agent)
+    tabs = _tabs(client)
+    assert "My groups (8)" in tabs and "Unassigned (4)" in tabs and "My work (4)" in tabs
+    assert "1–8 of 8" in client.get("/incidents/").content.decode()
+    start = client.get("/").content.decode()
+    assert '<span class="count">8</span>' in start and '<span class="count">4</span>' in start
+    # a filtered list counts up to the limit; one that fits is counted exactly
     assert "of more than 3" in client.get("/incidents/", {"q": "printer"}).content.decode()
+    # four incidents handed over to the desk: that queue counts up to the limit
+    for n in range(4):
+        away = open_one(owning_group=desk["groups"]["database"], title=f"db {n}")
+        ops.hand_over(desk["dba"], away, to_group=desk["groups"]["desk"], reason="r", note="")
+    assert "Handovers to my groups (3+)" in _tabs(client_for(desk2))
     settings.STEWARD_LIST_COUNT_LIMIT = 10
-    assert "My groups (4)" in _tabs(client)
-    assert "1–4 of 4" in client.get("/incidents/", {"q": "printer"}).content.decode()
+    assert "Handovers to my groups (4)" in _tabs(client_for(desk2))
+    assert "1–8 of 8" in client.get("/incidents/", {"q": "printer"}).content.decode()
+
+
+def test_the_start_page_says_how_many_of_a_panel_it_shows(desk, open_one, client_for):
+    for n in range(10):
+        open_one(title=f"vpn {n}")
+    html = client_for(desk["people"]["agent"]).get("/").content.decode()
+    assert "8 of 10 shown" in html

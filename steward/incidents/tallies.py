@@ -1,0 +1,68 @@
+"""Reading the queue tallies: active incidents per (owning group, assignee), kept by the
+database (models.QueueTally, migration 0014). A queue's count is the sum of a few rows.
+
+They count every incident, so they answer for readers who may see every incident (IT staff);
+:func:`answers_for` says whether they do for a user.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import IntegerField, Sum, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from steward.incidents.models import Incident, QueueTally
+
+#: ``assignee_id`` of the unassigned incidents' rows
+UNASSIGNED = 0
+_TABLE = QueueTally._meta.db_table
+
+
+def answers_for(user) -> bool:
+    """The tallies count every incident: they are a user's counts when the user sees all."""
+    return not Incident.permission_filter(user, "view")
+
+
+def settle() -> None:
+    """Apply this transaction's pending tally changes (PostgreSQL changes the rows at commit),
+    so that a read inside a transaction counts the transaction's own writes. Outside a
+    transaction nothing is pending."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS incidents_queue_tally IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS incidents_queue_tally DEFERRED")
+
+
+def _sum(where: str, params: list) -> RawSQL:
+    # the table name is the model's; the values are parameters
+    sql = f"SELECT COALESCE(SUM(active_count), 0) FROM {_TABLE} WHERE {where}"  # noqa: S608
+    return RawSQL(sql, params)  # noqa: S611
+
+
+def in_groups(group_ids: list[int]):
+    """Active incidents owned by any of the groups (an expression for an annotation)."""
+    if not group_ids:
+        return Value(0, output_field=IntegerField())
+    marks = ", ".join(["%s"] * len(group_ids))
+    return _sum(f"group_id IN ({marks})", list(group_ids))
+
+
+def unassigned_in_groups(group_ids: list[int]):
+    """Active incidents of the groups that nobody is assigned to."""
+    if not group_ids:
+        return Value(0, output_field=IntegerField())
+    marks = ", ".join(["%s"] * len(group_ids))
+    return _sum(f"group_id IN ({marks}) AND assignee_id = %s", [*group_ids, UNASSIGNED])
+
+
+def assigned_to(user_id: int):
+    """Active incidents assigned to the user, in any group."""
+    return _sum("assignee_id = %s", [user_id])
+
+
+def total(**filters) -> int:
+    """The sum of the rows matching ``filters`` (e.g. ``group_id__in=[...]``), read now."""
+    settle()
+    result = QueueTally.objects.filter(**filters).aggregate(n=Coalesce(Sum("active_count"), 0))
+    return result["n"]
