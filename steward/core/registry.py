@@ -85,6 +85,7 @@ class HomePanel:
     rows: Callable  # (user, limit) -> (count, [(label, url, meta), ...])
     order: int = 100
     more_url: str = ""
+    more_query: str = ""  # appended to more_url after "?", e.g. "queue=mine"
     empty: str = ""
     visible: Callable = field(default=lambda user: True)
 

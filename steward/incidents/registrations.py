@@ -74,6 +74,7 @@ register_home_panel(
         my_work,
         order=5,
         more_url="incident_list",
+        more_query="queue=mine",
         empty=_("Nothing is assigned to you."),
         visible=lambda user: user.is_it,
     )
@@ -85,6 +86,7 @@ register_home_panel(
         my_groups,
         order=6,
         more_url="incident_list",
+        more_query="queue=my_groups",
         empty=_("Your groups have no open incidents."),
         visible=lambda user: user.is_it,
     )

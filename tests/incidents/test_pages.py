@@ -390,3 +390,27 @@ def test_the_start_page_says_how_many_of_a_panel_it_shows(desk, open_one, client
         open_one(title=f"vpn {n}")
     html = client_for(desk["people"]["agent"]).get("/").content.decode()
     assert "8 of 10 shown" in html
+
+
+def test_the_queue_shows_short_times_with_the_whole_time_on_hover(desk, open_one, client_for):
+    """Updated: "14:05" today, the date before; the whole time is the element's title."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dates import MONTHS_3
+
+    incident = open_one()
+    html = client_for(desk["people"]["agent"]).get("/incidents/").content.decode()
+    local = timezone.localtime(Incident.objects.get(pk=incident.pk).updated_at)
+    clock, month = local.strftime("%H:%M"), str(MONTHS_3[local.month]).title()
+    assert f'title="{local.day} {month} {local.year}, {clock}">{clock}</time>' in html
+    old = local - dt.timedelta(days=400)
+    Incident.objects.filter(pk=incident.pk).update(updated_at=old)
+    html = client_for(desk["people"]["agent"]).get("/incidents/").content.decode()
+    assert f">{old.day} {str(MONTHS_3[old.month]).title()} {old.year}</time>" in html
+
+
+def test_view_all_of_a_start_page_panel_opens_that_queue(desk, client_for):
+    html = client_for(desk["people"]["agent"]).get("/").content.decode()
+    assert 'href="/incidents/?queue=mine">View all' in html
+    assert 'href="/incidents/?queue=my_groups">View all' in html

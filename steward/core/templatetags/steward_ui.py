@@ -7,10 +7,13 @@ numbered links through the template engine cost about 2 ms a page.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import dateformat, timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -90,11 +93,19 @@ def page_range(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
 
 
+#: a timestamp as the journal stores it (ISO 8601 with a time zone)
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
 @register.filter
 def journal_value(value) -> str:
-    """One side of a journal change ({field: [before, after]}) as a short text for people."""
+    """One side of a journal change ({field: [before, after]}) as a short text for people;
+    a timestamp in the reader's time zone, as the rest of the page shows times."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and _ISO_TIMESTAMP.fullmatch(value):
+        moment = dt.datetime.fromisoformat(value)
+        return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
     if isinstance(value, dict):
         return str(value.get("name", value.get("id", "")))
     if isinstance(value, list):
@@ -128,10 +139,18 @@ def journal_changes(entry, record) -> list[tuple[str, str, str]]:
     return rows
 
 
+#: words the journal's names spell in lower case that people write in capitals
+_ACRONYMS = {"sla": "SLA", "ola": "OLA", "ci": "CI", "cab": "CAB", "raci": "RACI", "kpi": "KPI"}
+_PRIORITY_WORD = re.compile(r"^p[1-5]$")
+
+
 @register.filter
 def field_label(name: str) -> str:
-    """``time_zone`` → ``Time zone``."""
-    return str(name).replace("_", " ").capitalize()
+    """``time_zone`` → ``Time zone``; ``sla_started`` → ``SLA started``; ``p2`` → ``P2``."""
+    words = str(name).replace("_", " ").capitalize().split(" ")
+    return " ".join(
+        _ACRONYMS.get(w.lower(), w.upper() if _PRIORITY_WORD.match(w.lower()) else w) for w in words
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -44,15 +44,22 @@ def status_badge(incident) -> str:
     return mark_safe(_status_html(incident.status, STATUS_LABELS))
 
 
-def _when(value, months, zone) -> str:
-    """The same text as the template filter date:"j M Y, H:i", in a <time> element."""
+def _when(value, months, zone, today) -> str:
+    """A <time> element as short as a queue column wants it — "14:05" today, "24 Nov" this
+    year, "24 Nov 2025" before — with the whole time ("24 Nov 2026, 14:05", as the template
+    filter date:"j M Y, H:i" writes it) as its title."""
     if value is None:
         return ""
     local = value.astimezone(zone)
-    return (
-        f'<time datetime="{local.isoformat()}">{local.day} {months[local.month]} {local.year}, '
-        f"{local.hour:02d}:{local.minute:02d}</time>"
-    )
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    full = f"{local.day} {months[local.month]} {local.year}, {clock}"
+    if local.date() == today:
+        shown = clock
+    elif local.year == today.year:
+        shown = f"{local.day} {months[local.month]}"
+    else:
+        shown = f"{local.day} {months[local.month]} {local.year}"
+    return f'<time datetime="{local.isoformat()}" title="{full}">{shown}</time>'
 
 
 @register.simple_tag
@@ -65,6 +72,7 @@ def incident_rows(incidents) -> str:
     than the escaping on a page of fifty rows)."""
     months = {n: escape_text(str(name).title()) for n, name in MONTHS_3.items()}
     zone = timezone.get_current_timezone()
+    today = timezone.localdate(timezone=zone)
     # translated once per page (the labels are lazy)
     priorities = {p: str(label) for p, label in PRIORITY_LABELS.items()}
     statuses = {st: str(label) for st, label in STATUS_LABELS.items()}
@@ -79,19 +87,20 @@ def incident_rows(incidents) -> str:
         pending = ""
         if i.pending is not None:
             label = escape_text(pending_label % {"group": i.pending.to_group_name})
-            pending = f' <span class="badge badge--orange">{label}</span>'
+            pending = f'<span class="badge badge--orange">{label}</span>'
             if i.overdue:
                 pending += f' <span class="badge badge--red">{past_target}</span>'
+            pending = f'<span class="cell-badges">{pending}</span>'
         assignee = escape_text(i.assignee_name) if i.assignee_name else "—"
         number = escape_text(i.number)
         href = escape_text(url.format(i.number))
         rows.append(
             f'<tr><td class="nowrap"><a href="{href}">{number}</a></td>'
-            f"<td>{escape_text(i.title)}{service}</td>"
+            f'<td class="cell-title">{escape_text(i.title)}{service}</td>'
             f"<td>{_priority_html(i.priority, priorities)}</td>"
             f"<td>{_status_html(i.status, statuses)}</td>"
             f"<td>{escape_text(i.group_name)}{pending}</td>"
             f'<td class="nowrap">{assignee}</td>'
-            f'<td class="nowrap">{_when(i.updated_at, months, zone)}</td></tr>'
+            f'<td class="nowrap">{_when(i.updated_at, months, zone, today)}</td></tr>'
         )
     return mark_safe("\n".join(rows))
