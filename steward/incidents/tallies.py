@@ -8,7 +8,7 @@ They count every incident, so they answer for readers who may see every incident
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import IntegerField, Sum, Value
+from django.db.models import Count, IntegerField, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -66,3 +66,30 @@ def total(**filters) -> int:
     settle()
     result = QueueTally.objects.filter(**filters).aggregate(n=Coalesce(Sum("active_count"), 0))
     return result["n"]
+
+
+def differences() -> dict[tuple[int, int], tuple[int, int]]:
+    """Rows whose tally is not what a count of the incidents gives: ``{(group, assignee):
+    (tallied, counted)}``; empty when the tallies are right (read-only)."""
+    settle()
+    counted: dict[tuple[int, int], int] = {}
+    rows = (
+        Incident.objects.active()
+        .order_by()
+        .values_list("owning_group_id", "assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    for group, assignee, n in rows:
+        key = (group, assignee or UNASSIGNED)
+        counted[key] = counted.get(key, 0) + n
+    tallied = {
+        (group, assignee): n
+        for group, assignee, n in QueueTally.objects.values_list(
+            "group_id", "assignee_id", "active_count"
+        )
+    }
+    return {
+        key: (tallied.get(key, 0), counted.get(key, 0))
+        for key in tallied.keys() | counted.keys()
+        if tallied.get(key, 0) != counted.get(key, 0)
+    }

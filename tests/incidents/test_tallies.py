@@ -4,6 +4,7 @@ a count of the incidents after every kind of change, including concurrent ones."
 from __future__ import annotations
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.db import connection, transaction
@@ -128,3 +129,34 @@ def test_on_postgresql_the_tally_changes_at_commit(desk, open_one):
             row = cursor.fetchone()
         assert (row[0] if row else 0) == before  # pending until commit (or settle)
     assert tallies.total(group_id=group.pk) == before + 1
+
+
+def test_the_command_finds_a_wrong_tally_and_the_rebuild_counts_again(desk, open_one):
+    from django.core.management import CommandError, call_command
+
+    group = desk["groups"]["desk"]
+    open_one(owning_group=group)
+    open_one(owning_group=group)
+    out = StringIO()
+    call_command("queue_tallies", stdout=out)
+    assert "match" in out.getvalue()
+
+    tallies.settle()
+    QueueTally.objects.filter(group_id=group.pk, assignee_id=0).update(active_count=7)
+    with pytest.raises(CommandError) as failed:
+        call_command("queue_tallies")
+    assert f"group {group.pk}, assignee none: tallied 7, counted 2" in str(failed.value)
+
+    out = StringIO()
+    call_command("queue_tallies", "--rebuild", stdout=out)
+    assert "1 row(s) were wrong" in out.getvalue()
+    assert tallied() == recount() and tallied()[(group.pk, 0)] == 2
+    call_command("queue_tallies", stdout=StringIO())
+
+
+def test_only_administrators_rebuild_the_tallies(desk):
+    from steward.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        ops.rebuild_queue_tallies(desk["people"]["agent"])
+    assert ops.rebuild_queue_tallies(desk["people"]["admin"]) == 0

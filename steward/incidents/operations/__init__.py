@@ -39,6 +39,7 @@ from steward.incidents.operations.lifecycle import (
     transition,
     update_incident,
 )
+from steward.incidents.operations.maintenance import rebuild_queue_tallies
 from steward.incidents.operations.major import (
     MAJOR_ROLES,
     declare_major,
@@ -88,6 +89,7 @@ __all__ = [
     "overdue_handovers",
     "post_stakeholder_update",
     "priority_for",
+    "rebuild_queue_tallies",
     "record_review",
     "reject_handover",
     "remove_watcher",
