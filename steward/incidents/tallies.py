@@ -40,20 +40,17 @@ def _sum(where: str, params: list) -> RawSQL:
     return RawSQL(sql, params)  # noqa: S611
 
 
-def in_groups(group_ids: list[int]):
-    """Active incidents owned by any of the groups (an expression for an annotation)."""
+def in_groups(group_ids: list[int], unassigned: bool = False):
+    """Active incidents owned by any of the groups (an expression for an annotation); with
+    ``unassigned``, only those nobody is assigned to."""
     if not group_ids:
         return Value(0, output_field=IntegerField())
-    marks = ", ".join(["%s"] * len(group_ids))
-    return _sum(f"group_id IN ({marks})", list(group_ids))
-
-
-def unassigned_in_groups(group_ids: list[int]):
-    """Active incidents of the groups that nobody is assigned to."""
-    if not group_ids:
-        return Value(0, output_field=IntegerField())
-    marks = ", ".join(["%s"] * len(group_ids))
-    return _sum(f"group_id IN ({marks}) AND assignee_id = %s", [*group_ids, UNASSIGNED])
+    where = f"group_id IN ({', '.join(['%s'] * len(group_ids))})"
+    params = list(group_ids)
+    if unassigned:
+        where += " AND assignee_id = %s"
+        params.append(UNASSIGNED)
+    return _sum(where, params)
 
 
 def assigned_to(user_id: int):

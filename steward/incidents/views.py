@@ -95,6 +95,8 @@ def _queue(user, key: str, qs):
 #: Queues whose tab shows a count. "All incidents" has none: counting every active incident of
 #: the estate on each page view would cost more than the page itself.
 COUNTED_QUEUES = ("my_groups", "mine", "pending", "unassigned", "major")
+#: Of those, the queues whose count the tallies give (for readers who see every incident).
+TALLIED_QUEUES = ("my_groups", "mine", "unassigned")
 
 
 def queue_counts(user) -> dict[str, int]:
@@ -118,22 +120,22 @@ def queue_counts(user) -> dict[str, int]:
     }
 
 
-#: Queues whose count the tallies give (for readers who see every incident).
-TALLIED_QUEUES = ("my_groups", "mine", "unassigned")
-
-
 def _counts_statement(user):
     base = Incident.objects.for_user(user, "view").active()
-    counts = {}
-    tallied = tallies.answers_for(user)
     mine = queries.group_ids_of(user)
+    tallied = (
+        {
+            "my_groups": tallies.in_groups(mine),
+            "mine": tallies.assigned_to(user.pk),
+            "unassigned": tallies.in_groups(mine, unassigned=True),
+        }
+        if tallies.answers_for(user)
+        else {}
+    )
+    counts = {}
     for key in COUNTED_QUEUES:
-        if tallied and key in TALLIED_QUEUES:
-            counts[key] = {
-                "my_groups": lambda: tallies.in_groups(mine),
-                "mine": lambda: tallies.assigned_to(user.pk),
-                "unassigned": lambda: tallies.unassigned_in_groups(mine),
-            }[key]()
+        if key in tallied:
+            counts[key] = tallied[key]
             continue
         rows = capped(_queue(user, key, base).values("pk"))
         try:

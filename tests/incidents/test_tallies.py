@@ -94,11 +94,9 @@ def test_parallel_creates_and_moves_in_one_group_lose_no_count(desk, open_one):
     handovers = [ops.hand_over(agent, i, to_group=database, reason="r") for i in to_db] + [
         ops.hand_over(dba, i, to_group=service_desk, reason="r") for i in to_desk
     ]
-    work = iter(range(20))
     moves = iter(handovers)
 
     def create():
-        next(work)
         open_one(owning_group=service_desk)
 
     def accept():
