@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from steward.core.api_support import error_response, install_error_handlers
+from steward.core.api_input import JsonParser
+from steward.core.api_support import error_response, install_error_handlers, mark_null_inputs
 from steward.incidents.api import router as incidents_router
 from steward.notifications.api import router as notifications_router
 from steward.ownership.api import router as ownership_router
@@ -28,16 +29,26 @@ class StewardAPI(NinjaAPI):
             module = module[:-1]
         return "_".join([*module, operation.view_func.__name__])
 
+    def validation_error_from_error_contexts(self, error_contexts):
+        """As ninja's, which drops each error's input: keep whether it was null, so the answer
+        can say "cannot be null" instead of "Input should be a valid string"."""
+        return mark_null_inputs(
+            super().validation_error_from_error_contexts(error_contexts), error_contexts
+        )
+
 
 api = StewardAPI(
     title="Steward API",
     version="1",
     description=(
         "Steward's HTTP API. Authenticate with a browser session (writes need the CSRF token) "
-        "or a personal API token: `Authorization: Bearer <token>`. Every error has the shape "
-        '`{"error": {"code", "message", "fields": {field: [problems]}}}`.'
+        "or a personal API token: `Authorization: Bearer <token>`. Bodies are JSON, sent as "
+        "`Content-Type: application/json`. Every error, whatever its status, has the shape "
+        '`{"error": {"code", "message", "fields": {field: [problems]}}}`; answers are never '
+        "cached (`Cache-Control: no-store`)."
     ),
     auth=AUTH,
+    parser=JsonParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

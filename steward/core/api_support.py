@@ -7,17 +7,25 @@ Every error leaves the API as::
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict, create_model
+from pydantic import create_model
 
+from steward.core.api_input import INT64_MAX, BodyError, QuerySchema, StrictSchema
 from steward.core.errors import DomainError, ValidationError
+
+__all__ = ["ERRORS", "ErrorOut", "PageParams", "StrictSchema", "error_response", "paginate"]
+
+log = logging.getLogger(__name__)
 
 _CODES = {
     400: "bad_request",
@@ -27,15 +35,13 @@ _CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
     422: "invalid",
     429: "throttled",
+    500: "server_error",
+    503: "unavailable",
 }
-
-
-class StrictSchema(Schema):
-    """Input schema that rejects fields it does not know (no silent mass assignment)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorBody(Schema):
@@ -50,14 +56,14 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-class PageParams(StrictSchema):
+class PageParams(QuerySchema):
     limit: int = Field(
         settings.API_PAGE_SIZE,
         ge=1,
         le=settings.API_MAX_PAGE_SIZE,
         description=f"Rows per page (at most {settings.API_MAX_PAGE_SIZE})",
     )
-    offset: int = Field(0, ge=0, description="Rows to skip")
+    offset: int = Field(0, ge=0, le=INT64_MAX, description="Rows to skip")
 
 
 _pages: dict[type, type] = {}
@@ -97,25 +103,48 @@ def error_response(status: int, message: str, fields: dict | None = None, code: 
 
 
 _PYDANTIC_SECTIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+#: Names ninja wraps a schema in ("payload", "page", "filters" ...): not the client's field names.
+_WRAPPERS = {"payload", "page", "filters", "data"}
 
 
 def _field_name(loc: tuple | list) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in _PYDANTIC_SECTIONS:
         parts = parts[1:]
-        # Ninja wraps a body schema in the parameter's name ("payload", "page", "filters" ...).
-        if len(parts) > 1 and parts[0] in {"payload", "page", "filters", "data"}:
+        if parts and parts[0] in _WRAPPERS:
             parts = parts[1:]
     return ".".join(parts) or "body"
 
 
-def _problem(err: dict) -> str:
+def _problem(err: dict, field: str) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
         return "unknown field"
+    if err.get("null_input"):
+        return "cannot be null"
     if kind == "missing":
-        return "required"
+        return "a JSON object is required" if field == "body" else "required"
+    if kind in {"model_type", "model_attributes_type", "dict_type"} and field == "body":
+        return "must be a JSON object"
     return str(err.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+def mark_null_inputs(exc: NinjaValidationError, error_contexts) -> NinjaValidationError:
+    """Flag the errors whose input was an explicit null (ninja removes the inputs themselves,
+    which may be secrets). ``exc.errors`` are in the order of the contexts' errors."""
+    nulls = [
+        err.get("input", ...) is None
+        for context in error_contexts
+        for err in context.pydantic_validation_error.errors(include_url=False)
+    ]
+    for err, null in zip(exc.errors, nulls, strict=False):
+        if null:
+            err["null_input"] = True
+    return exc
+
+
+#: The challenge a 401 carries (RFC 6750): a bearer token, or the browser session.
+WWW_AUTHENTICATE = 'Bearer realm="steward"'
 
 
 def install_error_handlers(api) -> None:
@@ -125,22 +154,31 @@ def install_error_handlers(api) -> None:
     def _validation(request: HttpRequest, exc: NinjaValidationError):
         fields: dict[str, list[str]] = {}
         for err in exc.errors:
-            fields.setdefault(_field_name(err.get("loc", ())), []).append(_problem(err))
+            name = _field_name(err.get("loc", ()))
+            fields.setdefault(name, []).append(_problem(err, name))
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
         return error_response(422, f"Invalid input — {summary}", fields)
 
     @api.exception_handler(DomainError)
     def _domain(request: HttpRequest, exc: DomainError):
-        return JsonResponse(exc.as_dict(), status=exc.status)
+        response = JsonResponse(exc.as_dict(), status=exc.status)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError):
-        return error_response(
+        response = error_response(
             401, "Authentication required: sign in, or send 'Authorization: Bearer <token>'."
         )
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE
+        return response
 
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError):
+        body = exc.__cause__
+        if isinstance(body, BodyError):  # ninja wraps what the parser raises in a 400
+            return error_response(body.status, body.message, {"body": [body.problem]})
         return error_response(exc.status_code, str(exc))
 
     @api.exception_handler(Http404)
@@ -160,16 +198,33 @@ def install_error_handlers(api) -> None:
     def _too_many(request: HttpRequest, exc: TooManyFieldsSent):
         return error_response(413, "Too many fields in the request.", {"body": ["too many fields"]})
 
+    @api.exception_handler(MultiPartParserError)
+    def _multipart(request: HttpRequest, exc: MultiPartParserError):
+        return error_response(
+            400, f"The multipart body cannot be read: {exc}.", {"body": ["malformed multipart"]}
+        )
 
-#: Responses every endpoint may give, for the OpenAPI document.
+    @api.exception_handler(DataError)
+    def _data(request: HttpRequest, exc: DataError):
+        # A safety net: the input schemas refuse what the database cannot store, naming the
+        # field. Reaching this means one of them let a value through: log it, answer 422.
+        log.warning("database refused a value the input schemas let through: %s", exc)
+        return error_response(422, "A value cannot be stored: it is too long or out of range.")
+
+
+#: Responses every endpoint may give, for the OpenAPI document (all in the one error shape).
 ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
+    405: ErrorOut,
     409: ErrorOut,
     413: ErrorOut,
+    414: ErrorOut,
+    415: ErrorOut,
     422: ErrorOut,
+    429: ErrorOut,
 }
 
 

@@ -17,6 +17,8 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = {k: list(v) for k, v in (fields or {}).items()}
+        #: HTTP headers the answer carries (``Retry-After`` of a 429, say).
+        self.headers: dict[str, str] = {}
 
     def as_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
@@ -70,6 +72,18 @@ class TransitionNotAllowed(Conflict):
         )
         self.current = current
         self.allowed = allowed
+
+
+class Throttled(DomainError):
+    """429: too many attempts; the answer says when to try again (``Retry-After``)."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after_seconds: int):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after_seconds))
+        self.headers["Retry-After"] = str(self.retry_after)
 
 
 class JournalImmutableError(DomainError):

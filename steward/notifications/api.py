@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, paginate
 from steward.core.operations import get_visible
 from steward.notifications import operations
@@ -61,7 +62,7 @@ def read_all(request: HttpRequest):
     response={200: NotificationOut, **ERRORS},
     summary="Mark one read",
 )
-def read_one(request: HttpRequest, notification_id: int):
+def read_one(request: HttpRequest, notification_id: Id):
     """Mark one of the caller's notifications read; another user's answers 404."""
     row = get_visible(Notification.objects, request.auth, notification_id, "Notification")
     return operations.mark_read(request.auth, row)

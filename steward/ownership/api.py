@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
+from steward.core.api_input import Id
 from steward.core.api_support import (
     ERRORS,
     PageParams,
@@ -118,7 +119,7 @@ def create_process(request, payload: ProcessCreate):
 
 
 @router.get("/processes/{process_id}", response={200: ProcessOut, **ERRORS}, summary="One process")
-def get_process(request, process_id: int):
+def get_process(request, process_id: Id):
     return process_out(get_visible(_processes(), request.auth, process_id, "Process"))
 
 
@@ -127,18 +128,13 @@ def get_process(request, process_id: int):
     response={200: ProcessOut, **ERRORS},
     summary="Change a process (admins and its owner; only admins change the owner)",
 )
-def update_process(request, process_id: int, payload: ProcessUpdate):
+def update_process(request, process_id: Id, payload: ProcessUpdate):
     process = _process(request.auth, process_id)
     data = payload.dict(exclude_unset=True)
     if "owner" in data:
         data["owner"] = _visible_user(request.auth, "owner", data["owner"])
     if "managers" in data:
-        if data["managers"] is None:
-            raise ValidationError.field("managers", "must be a list of user ids")
         data["managers"] = _visible_users(request.auth, "managers", data["managers"])
-    for name in ("name", "description"):
-        if name in data and data[name] is None:
-            raise ValidationError.field(name, "cannot be null")
     ops.update_process(request.auth, process, version=data.pop("version"), **data)
     return process_out(get_visible(_processes(), request.auth, process.pk, "Process"))
 
@@ -151,7 +147,7 @@ def update_process(request, process_id: int, payload: ProcessUpdate):
     response={200: list[ActivityOut], **ERRORS},
     summary="The activities of a process, in order",
 )
-def list_activities(request, process_id: int):
+def list_activities(request, process_id: Id):
     process = _process(request.auth, process_id)
     return list(Activity.objects.filter(process=process).order_by("order", "id"))
 
@@ -161,7 +157,7 @@ def list_activities(request, process_id: int):
     response={201: ActivityOut, **ERRORS},
     summary="Add an activity to a process (admins and its owner)",
 )
-def add_activity(request, process_id: int, payload: ActivityCreate):
+def add_activity(request, process_id: Id, payload: ActivityCreate):
     process = _process(request.auth, process_id)
     data = payload.dict()
     activity = ops.add_activity(request.auth, process, version=data.pop("version"), **data)
@@ -249,7 +245,7 @@ def _cells(actor, process: Process, rows: list[dict], activity: Activity | None 
     response={200: RaciOut, **ERRORS},
     summary="The RACI matrix of a process, with its findings",
 )
-def get_raci(request, process_id: int):
+def get_raci(request, process_id: Id):
     process, findings = _matrix(request.auth, process_id)
     return raci_out(process, findings)
 
@@ -259,7 +255,7 @@ def get_raci(request, process_id: int):
     response={200: RaciOut, **ERRORS},
     summary="Replace the whole RACI matrix of a process (admins and its owner)",
 )
-def put_raci(request, process_id: int, payload: RaciWrite):
+def put_raci(request, process_id: Id, payload: RaciWrite):
     process = _process(request.auth, process_id)
     cells = _cells(request.auth, process, [a.dict() for a in payload.assignments])
     ops.set_raci(request.auth, process, version=payload.version, cells=cells)
@@ -271,7 +267,7 @@ def put_raci(request, process_id: int, payload: RaciWrite):
     response={200: RaciOut, **ERRORS},
     summary="Replace the RACI entries of one activity (one row of the grid)",
 )
-def put_activity_raci(request, process_id: int, activity_id: int, payload: ActivityRaciWrite):
+def put_activity_raci(request, process_id: Id, activity_id: Id, payload: ActivityRaciWrite):
     process = _process(request.auth, process_id)
     activity = Activity.objects.filter(process=process, pk=activity_id).first()
     if activity is None:
@@ -286,7 +282,7 @@ def put_activity_raci(request, process_id: int, activity_id: int, payload: Activ
     response={200: ValidationOut, **ERRORS},
     summary="Check a process's RACI matrix against the rules",
 )
-def validate_raci(request, process_id: int):
+def validate_raci(request, process_id: Id):
     process, findings = _matrix(request.auth, process_id)
     errors = sum(1 for f in findings if f["severity"] == Severity.ERROR)
     return {
@@ -335,7 +331,7 @@ def raci_csv(process: Process) -> str:
         }
     },
 )
-def export_raci_csv(request, process_id: int):
+def export_raci_csv(request, process_id: Id):
     process, _ = _matrix(request.auth, process_id)
     response = HttpResponse(raci_csv(process), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="raci-{process.key}.csv"'

@@ -7,13 +7,14 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from steward.core.api_input import SINGLE_LINE, QuerySchema
 from steward.core.api_support import StrictSchema
 from steward.ownership.choices import Letter, PartyKind, Severity
 from steward.people.choices import Role
 from steward.people.schemas import GroupBrief, UserBrief, Version
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-z0-9_]+$")]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 
 
@@ -44,13 +45,13 @@ class ProcessCreate(StrictSchema):
 
 class ProcessUpdate(StrictSchema):
     version: Version
-    name: Name | None = None
-    description: Description | None = None
+    name: Name = None
+    description: Description = None
     owner: int | None = Field(None, description="Administrators only")
-    managers: list[int] | None = Field(None, max_length=200)
+    managers: list[int] = Field(None, max_length=200)
 
 
-class ProcessFilters(StrictSchema):
+class ProcessFilters(QuerySchema):
     owner: int | None = None
     q: Annotated[str, StringConstraints(max_length=200)] | None = None
 
@@ -178,7 +179,7 @@ class GapList(Schema):
     items: list[GapOut]
 
 
-class GapFilters(StrictSchema):
+class GapFilters(QuerySchema):
     kind: Annotated[str, StringConstraints(max_length=64)] | None = Field(
         None, description="Only gaps of this kind (e.g. raci_responsible)"
     )

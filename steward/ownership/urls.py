@@ -6,16 +6,16 @@ from steward.ownership import views
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="process_list"), name="ownership_home"),
     path("processes/", views.process_list, name="process_list"),
-    path("processes/<int:pk>/", views.process_detail, name="process_detail"),
-    path("processes/<int:pk>/edit/", views.process_edit, name="process_edit"),
-    path("processes/<int:pk>/raci.csv", views.process_raci_csv, name="process_raci_csv"),
+    path("processes/<id:pk>/", views.process_detail, name="process_detail"),
+    path("processes/<id:pk>/edit/", views.process_edit, name="process_edit"),
+    path("processes/<id:pk>/raci.csv", views.process_raci_csv, name="process_raci_csv"),
     path(
-        "processes/<int:pk>/activities/<int:activity_pk>/raci/",
+        "processes/<id:pk>/activities/<id:activity_pk>/raci/",
         views.activity_raci_edit,
         name="activity_raci_edit",
     ),
     path(
-        "processes/<int:pk>/activities/<int:activity_pk>/row/",
+        "processes/<id:pk>/activities/<id:activity_pk>/row/",
         views.activity_raci_row,
         name="activity_raci_row",
     ),

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from ninja import Query, Router
 from ninja.responses import Status
 
+from steward.core.api_input import Id
 from steward.core.api_support import (
     ERRORS,
     PageParams,
@@ -125,12 +126,12 @@ def create_service(request, payload: ServiceCreate):
 
 
 @router.get("/{service_id}", response={200: ServiceOut, **ERRORS}, summary="One service")
-def get_service(request, service_id: int):
+def get_service(request, service_id: Id):
     return service_out(get_visible(_services(), request.auth, service_id, "Service"))
 
 
 @router.patch("/{service_id}", response={200: ServiceOut, **ERRORS}, summary="Change a service")
-def update_service(request, service_id: int, payload: ServiceUpdate):
+def update_service(request, service_id: Id, payload: ServiceUpdate):
     service = get_visible(_services(), request.auth, service_id, "Service")
     data = payload.dict(exclude_unset=True)
     if "owner" in data:
@@ -152,7 +153,7 @@ def _service(actor, service_id: int) -> Service:
     response={200: ServiceOut, **ERRORS},
     summary="The proposed owner accepts ownership of the service",
 )
-def accept_ownership(request, service_id: int):
+def accept_ownership(request, service_id: Id):
     ops.accept_ownership(request.auth, _service(request.auth, service_id))
     return service_out(_service(request.auth, service_id))
 
@@ -162,7 +163,7 @@ def accept_ownership(request, service_id: int):
     response={200: ServiceOut, **ERRORS},
     summary="The proposed owner declines ownership, saying why",
 )
-def decline_ownership(request, service_id: int, payload: DeclineIn):
+def decline_ownership(request, service_id: Id, payload: DeclineIn):
     ops.decline_ownership(request.auth, _service(request.auth, service_id), payload.reason)
     return service_out(_service(request.auth, service_id))
 
@@ -172,7 +173,7 @@ def decline_ownership(request, service_id: int, payload: DeclineIn):
     response={200: ServiceOut, **ERRORS},
     summary="Set the groups that support the service at one line",
 )
-def set_support(request, service_id: int, payload: SupportIn):
+def set_support(request, service_id: Id, payload: SupportIn):
     service = _service(request.auth, service_id)
     groups = visible_refs(SupportGroup.objects, request.auth, "groups", payload.groups, "groups")
     ops.set_support(request.auth, service, payload.line, groups)
@@ -184,7 +185,7 @@ def set_support(request, service_id: int, payload: SupportIn):
     response={200: ServiceOut, **ERRORS},
     summary="Set the services this service depends on",
 )
-def set_dependencies(request, service_id: int, payload: DependenciesIn):
+def set_dependencies(request, service_id: Id, payload: DependenciesIn):
     service = _service(request.auth, service_id)
     targets = visible_refs(
         Service.objects, request.auth, "depends_on", payload.depends_on, "services"

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import StringConstraints
 
+from steward.core.api_input import SINGLE_LINE, Id, QuerySchema
 from steward.core.api_support import ERRORS, PageParams, StrictSchema, page_of, paginate
 from steward.core.errors import NotFound, ValidationError
 from steward.core.operations import get_visible, require_admin
@@ -35,7 +36,7 @@ from steward.services.schemas import OrganizationBrief
 
 router = Router(tags=["cmdb"])
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), SINGLE_LINE]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 Text = Annotated[str, StringConstraints(max_length=200)]
 
@@ -52,7 +53,7 @@ class CIClassOut(Schema):
 
 
 class CIClassCreate(StrictSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE]
     description: Description = ""
     attribute_schema: dict[str, Any] = Field(
         default_factory=dict, description="JSON Schema (draft 2020-12) of the CI attributes"
@@ -61,9 +62,9 @@ class CIClassCreate(StrictSchema):
 
 class CIClassUpdate(StrictSchema):
     version: Version
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
-    description: Description | None = None
-    attribute_schema: dict[str, Any] | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE] = None
+    description: Description = None
+    attribute_schema: dict[str, Any] = None
 
 
 class CIRef(Schema):
@@ -101,16 +102,16 @@ class CICreate(StrictSchema):
 
 class CIUpdate(StrictSchema):
     version: Version
-    name: Name | None = None
-    ci_class: int | None = None
-    status: CIStatus | None = None
-    environment: Environment | None = None
+    name: Name = None
+    ci_class: int = None
+    status: CIStatus = None
+    environment: Environment = None
     owner_group: int | None = None
-    description: Description | None = None
-    attributes: dict[str, Any] | None = None
+    description: Description = None
+    attributes: dict[str, Any] = None
 
 
-class CIFilters(StrictSchema):
+class CIFilters(QuerySchema):
     ci_class: int | None = None
     status: CIStatus | None = None
     environment: Environment | None = None
@@ -133,7 +134,7 @@ class RelationshipCreate(StrictSchema):
     target: int
 
 
-class RelationshipFilters(StrictSchema):
+class RelationshipFilters(QuerySchema):
     ci: int | None = Field(None, description="Relationships from or to this CI")
     type: RelationshipType | None = None
 
@@ -154,7 +155,7 @@ class ServiceCICreate(StrictSchema):
     ci: int
 
 
-class ServiceCIFilters(StrictSchema):
+class ServiceCIFilters(QuerySchema):
     service: int | None = None
     ci: int | None = None
 
@@ -250,12 +251,6 @@ def _ref_of(qs, actor, field: str, pk: int | None, label: str):
     return row
 
 
-def _not_null(data: dict, *names: str) -> None:
-    for name in names:
-        if name in data and data[name] is None:
-            raise ValidationError.field(name, "cannot be null")
-
-
 # --- CI classes ---------------------------------------------------------------------------------
 
 
@@ -273,17 +268,16 @@ def create_class(request, payload: CIClassCreate):
 
 
 @router.get("/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="A CI class")
-def get_class(request, class_id: int):
+def get_class(request, class_id: Id):
     return class_out(get_visible(_classes(), request.auth, class_id, "CI class"))
 
 
 @router.patch(
     "/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="Change a CI class"
 )
-def update_class(request, class_id: int, payload: CIClassUpdate):
+def update_class(request, class_id: Id, payload: CIClassUpdate):
     c = get_visible(CIClass.objects, request.auth, class_id, "CI class")
     data = payload.dict(exclude_unset=True)
-    _not_null(data, "name", "description", "attribute_schema")
     ops.update_ci_class(request.auth, c, version=data.pop("version"), **data)
     return class_out(get_visible(_classes(), request.auth, class_id, "CI class"))
 
@@ -313,7 +307,6 @@ def list_cis(request, filters: Query[CIFilters], page: Query[PageParams]):
 
 def _ci_refs(actor, data: dict) -> dict:
     if "ci_class" in data:
-        _not_null(data, "ci_class")
         data["ci_class"] = _ref_of(CIClass.objects, actor, "ci_class", data["ci_class"], "CI class")
     if "owner_group" in data:
         data["owner_group"] = _ref_of(
@@ -372,15 +365,14 @@ def import_relationships(request, payload: CsvImportIn):
 
 
 @router.get("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="One configuration item")
-def get_ci(request, ci_id: int):
+def get_ci(request, ci_id: Id):
     return ci_out(get_visible(_cis(), request.auth, ci_id, "CI"))
 
 
 @router.patch("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="Change a CI")
-def update_ci(request, ci_id: int, payload: CIUpdate):
+def update_ci(request, ci_id: Id, payload: CIUpdate):
     ci = get_visible(_cis(), request.auth, ci_id, "CI")
     data = payload.dict(exclude_unset=True)
-    _not_null(data, "name", "status", "environment", "description", "attributes")
     ops.update_ci(request.auth, ci, version=data.pop("version"), **_ci_refs(request.auth, data))
     return ci_out(get_visible(_cis(), request.auth, ci_id, "CI"))
 
@@ -390,7 +382,7 @@ def update_ci(request, ci_id: int, payload: CIUpdate):
     response={200: ImpactOut, **ERRORS},
     summary="Services affected when this CI fails, with owners, customers and the path",
 )
-def ci_impact(request, ci_id: int):
+def ci_impact(request, ci_id: Id):
     return impact.analyse(get_visible(_cis(), request.auth, ci_id, "CI"))
 
 
@@ -426,7 +418,7 @@ def create_relationship(request, payload: RelationshipCreate):
 @router.delete(
     "/ci-relationships/{rel_id}", response={204: None, **ERRORS}, summary="Remove a relationship"
 )
-def delete_relationship(request, rel_id: int):
+def delete_relationship(request, rel_id: Id):
     ops.delete_relationship(
         request.auth, get_visible(_rels(), request.auth, rel_id, "Relationship")
     )
@@ -479,7 +471,7 @@ def create_link(request, payload: ServiceCICreate):
 @router.delete(
     "/service-cis/{link_id}", response={204: None, **ERRORS}, summary="Unlink a CI from a service"
 )
-def delete_link(request, link_id: int):
+def delete_link(request, link_id: Id):
     link = _links().for_user(request.auth, "view").filter(pk=link_id).first()
     if link is None:
         raise NotFound(f"Link {link_id} not found.")

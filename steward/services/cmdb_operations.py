@@ -298,6 +298,17 @@ def _coerce(schema: dict, name: str, text: str):
 
 def _rows(text: str, required: set[str], known: set[str], allow_attrs: bool):
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read_rows(reader, required, known, allow_attrs)
+    except csv.Error as exc:  # a field past the csv module's limit (128 KiB), say
+        line = max(reader.line_num, 1)
+        raise ValidationError(
+            f"Nothing imported: line {line} cannot be read as CSV ({exc}).",
+            {f"rows.{line}": [f"cannot be read as CSV: {exc}"]},
+        ) from exc
+
+
+def _read_rows(reader: csv.DictReader, required: set[str], known: set[str], allow_attrs: bool):
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = sorted(required - set(header))
     unknown = [

@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from steward.core.api_input import SINGLE_LINE, QuerySchema
 from steward.core.api_support import StrictSchema
 from steward.people.schemas import UserBrief, Version
 from steward.services.choices import Lifecycle, ServiceKind, SupportLine
 
-ServiceName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+ServiceName = Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 CriticalityValue = Literal[1, 2, 3, 4]
 
@@ -70,19 +71,19 @@ class ServiceCreate(StrictSchema):
 
 class ServiceUpdate(StrictSchema):
     version: Version
-    name: ServiceName | None = None
-    description: Description | None = None
-    kind: ServiceKind | None = None
+    name: ServiceName = None
+    description: Description = None
+    kind: ServiceKind = None
     review_date: date | None = None
-    owner: int | None = Field(
+    owner: int = Field(
         None, description="Proposes a new owner; the current one stays until they accept"
     )
-    criticality: CriticalityValue | None = None
-    status: Lifecycle | None = None
-    customers: list[int] | None = Field(None, max_length=1000)
+    criticality: CriticalityValue = None
+    status: Lifecycle = None
+    customers: list[int] = Field(None, max_length=1000)
 
 
-class ServiceFilters(StrictSchema):
+class ServiceFilters(QuerySchema):
     status: Lifecycle | None = None
     owner: int | None = None
     customer: int | None = Field(None, description="Services that serve this organization")

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from ninja import Query, Router, Status
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate, visible_refs
-from steward.core.errors import ValidationError
 from steward.core.operations import get_visible
 from steward.people.models import SupportGroup, User
 from steward.services.models import Service
@@ -36,8 +36,7 @@ from steward.slm.schemas import (
 )
 
 router = Router(tags=["calendars"])
-#: PATCH fields that cannot be emptied, and the empty value of the others (``null`` clears them).
-_REQUIRED = {"name", "time_zone", "hours"}
+#: The empty value of the PATCH fields that ``null`` clears (the schema refuses null elsewhere).
 _EMPTY = {
     "description": "",
     "holidays": [],
@@ -90,21 +89,19 @@ def create_calendar(request, payload: CalendarCreate):
 
 
 @router.get("/{calendar_id}", response={200: CalendarOut, **ERRORS}, summary="One calendar")
-def get_calendar(request, calendar_id: int):
+def get_calendar(request, calendar_id: Id):
     return calendar_out(get_visible(_calendars(), request.auth, calendar_id, "Calendar"))
 
 
 @router.patch(
     "/{calendar_id}", response={200: CalendarOut, **ERRORS}, summary="Change a calendar (admins)"
 )
-def update_calendar(request, calendar_id: int, payload: CalendarUpdate):
+def update_calendar(request, calendar_id: Id, payload: CalendarUpdate):
     calendar = get_visible(Calendar.objects.all(), request.auth, calendar_id, "Calendar")
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     for key, value in list(data.items()):
         if value is None:
-            if key in _REQUIRED:
-                raise ValidationError.field(key, "must not be null")
             data[key] = _EMPTY[key]
     ops.update_calendar(request.auth, calendar, version=version, **data)
     return calendar_out(get_visible(_calendars(), request.auth, calendar.pk, "Calendar"))
@@ -115,7 +112,7 @@ def update_calendar(request, calendar_id: int, payload: CalendarUpdate):
     response={200: AddOut, **ERRORS},
     summary="Due instant: start plus working seconds",
 )
-def add(request, calendar_id: int, payload: AddIn):
+def add(request, calendar_id: Id, payload: AddIn):
     """The earliest instant at which ``seconds`` of working time have passed since ``start``.
 
     ``seconds: 0`` gives ``start`` itself; a start outside working hours counts from the next
@@ -130,13 +127,13 @@ def add(request, calendar_id: int, payload: AddIn):
     response={200: ElapsedOut, **ERRORS},
     summary="Working seconds between two instants",
 )
-def elapsed(request, calendar_id: int, payload: ElapsedIn):
+def elapsed(request, calendar_id: Id, payload: ElapsedIn):
     """The working time in ``[start, end)``, in whole seconds."""
     work = _work_calendar(request, calendar_id)
     return {"seconds": work.elapsed(payload.start, payload.end)}
 
 
-def _work_calendar(request, calendar_id: int):
+def _work_calendar(request, calendar_id: Id):
     return get_visible(_calendars(), request.auth, calendar_id, "Calendar").as_work_calendar()
 
 
@@ -160,7 +157,7 @@ def _assigned(calendar: Calendar) -> dict:
     response={200: AssignOut, **ERRORS},
     summary="The services, groups and people that work this calendar",
 )
-def get_assignments(request, calendar_id: int):
+def get_assignments(request, calendar_id: Id):
     return _assigned(get_visible(Calendar.objects, request.auth, calendar_id, "Calendar"))
 
 
@@ -169,7 +166,7 @@ def get_assignments(request, calendar_id: int):
     response={200: AssignOut, **ERRORS},
     summary="Point services, groups and people to this calendar (admins)",
 )
-def assign(request, calendar_id: int, payload: AssignIn):
+def assign(request, calendar_id: Id, payload: AssignIn):
     calendar = get_visible(Calendar.objects, request.auth, calendar_id, "Calendar")
     targets = [
         *visible_refs(Service.objects, request.auth, "services", payload.services, "services"),

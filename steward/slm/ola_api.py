@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.core.operations import get_visible
@@ -35,7 +36,7 @@ def list_olas(request, page: Query[PageParams]):
 
 
 @router.get("/{group_id}", response={200: OlaOut, **ERRORS}, summary="One group's OLA")
-def get_ola(request, group_id: int):
+def get_ola(request, group_id: Id):
     qs = OlaDefinition.objects.select_related("group").filter(group_id=group_id)
     row = qs.for_user(request.auth, "view").first()
     if row is None:
@@ -48,7 +49,7 @@ def get_ola(request, group_id: int):
     response={200: OlaOut, **ERRORS},
     summary="Set a group's OLA (administrators or the group's manager)",
 )
-def put_ola(request, group_id: int, payload: OlaIn):
+def put_ola(request, group_id: Id, payload: OlaIn):
     group = get_visible(SupportGroup.objects, request.auth, group_id, "Group")
     ola = ops.set_ola(request.auth, group, **payload.dict())
     return ola_out(OlaDefinition.objects.select_related("group").get(pk=ola.pk))

@@ -14,13 +14,14 @@ from pydantic import (
     field_validator,
 )
 
+from steward.core.api_input import SINGLE_LINE
 from steward.core.api_support import StrictSchema
 from steward.people.schemas import Version
 from steward.slm.validation import MAX_HOLIDAYS, MAX_YEAR, MIN_YEAR
 
-CalendarName = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+CalendarName = Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
-TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), SINGLE_LINE]
 Country = Annotated[str, StringConstraints(max_length=8)]
 Subdivision = Annotated[str, StringConstraints(max_length=16)]
 Hours = Annotated[
@@ -47,8 +48,13 @@ def _in_range(value: dt.datetime) -> dt.datetime:
 Instant = Annotated[
     AwareDatetime,
     AfterValidator(_in_range),
-    Field(description="UTC ISO 8601, e.g. 2026-04-24T13:30:00Z; a time without offset is refused"),
+    Field(
+        description="UTC ISO 8601, e.g. 2026-04-24T13:30:00Z; a time without offset is refused; "
+        f"between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}"
+    ),
 ]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Day = Annotated[dt.date, Field(description=f"An ISO date in the years {MIN_YEAR} to {MAX_YEAR}")]
 
 
 class ImportedHoliday(Schema):
@@ -78,26 +84,26 @@ class CalendarCreate(StrictSchema):
     description: Description = ""
     time_zone: TimeZone = Field(description="IANA time zone, e.g. Europe/Amsterdam")
     hours: Hours
-    holidays: list[dt.date] = Field(
+    holidays: list[Day] = Field(
         default_factory=list, max_length=MAX_HOLIDAYS, description="Whole days off (ISO dates)"
     )
     holiday_country: Country = Field("", description="Import public holidays of this country")
     holiday_subdivision: Subdivision = ""
-    holiday_years: list[int] = Field(default_factory=list, max_length=MAX_YEAR - MIN_YEAR + 1)
+    holiday_years: list[Year] = Field(default_factory=list, max_length=MAX_YEAR - MIN_YEAR + 1)
 
 
 class CalendarUpdate(StrictSchema):
     version: Version
-    name: CalendarName | None = None
-    description: Description | None = None
-    time_zone: TimeZone | None = None
-    hours: Hours | None = None
-    holidays: list[dt.date] | None = Field(
-        None, max_length=MAX_HOLIDAYS, description="Replaces the manual holidays"
+    name: CalendarName = None
+    description: Description | None = Field(None, description="null empties it")
+    time_zone: TimeZone = None
+    hours: Hours = None
+    holidays: list[Day] | None = Field(
+        None, max_length=MAX_HOLIDAYS, description="Replaces the manual holidays; null empties them"
     )
-    holiday_country: Country | None = None
+    holiday_country: Country | None = Field(None, description="null: no imported holidays")
     holiday_subdivision: Subdivision | None = None
-    holiday_years: list[int] | None = Field(None, max_length=MAX_YEAR - MIN_YEAR + 1)
+    holiday_years: list[Year] | None = Field(None, max_length=MAX_YEAR - MIN_YEAR + 1)
 
 
 class AddIn(StrictSchema):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from ninja import Query, Router, Status
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import PermissionDenied, ValidationError
 from steward.core.operations import get_visible
@@ -72,7 +73,7 @@ def _definitions():
 
 @router.get("", response={200: page_of(SlaDefinitionOut), **ERRORS}, summary="SLA definitions")
 def list_definitions(
-    request, page: Query[PageParams], record_type: str | None = None, service: int | None = None
+    request, page: Query[PageParams], record_type: str | None = None, service: Id | None = None
 ):
     qs = _definitions().for_user(request.auth, "view").order_by("name")
     if record_type:
@@ -89,7 +90,7 @@ def create_definition(request, payload: SlaDefinitionCreate):
 
 
 @router.get("/{definition_id}", response={200: SlaDefinitionOut, **ERRORS})
-def get_definition(request, definition_id: int):
+def get_definition(request, definition_id: Id):
     return definition_out(get_visible(_definitions(), request.auth, definition_id, "SLA"))
 
 
@@ -98,7 +99,7 @@ def get_definition(request, definition_id: int):
     response={200: SlaDefinitionOut, **ERRORS},
     summary="Change an SLA; changing its commitment withdraws the sign-off",
 )
-def update_definition(request, definition_id: int, payload: SlaDefinitionUpdate):
+def update_definition(request, definition_id: Id, payload: SlaDefinitionUpdate):
     d = get_visible(_definitions(), request.auth, definition_id, "SLA")
     data = _resolve(request.auth, payload.dict(exclude_unset=True))
     version = data.pop("version")
@@ -110,7 +111,7 @@ def update_definition(request, definition_id: int, payload: SlaDefinitionUpdate)
     response={200: SlaDefinitionOut, **ERRORS},
     summary="The service owner signs the SLA off (accepts the commitment)",
 )
-def sign_off(request, definition_id: int):
+def sign_off(request, definition_id: Id):
     d = get_visible(_definitions().select_related("service"), request.auth, definition_id, "SLA")
     return definition_out(ops.sign_off(request.auth, d))
 

@@ -8,11 +8,12 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from steward.core.api_input import SINGLE_LINE
 from steward.core.api_support import StrictSchema
 from steward.people.schemas import UserBrief, Version
 from steward.slm.models import ClockState, Metric, ReopenPolicy
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
 Priority = Annotated[str, StringConstraints(max_length=8, pattern=r"^(P[1-9])?$")]
 RecordType = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
 Seconds = Annotated[int, Field(gt=0, le=10 * 366 * 24 * 3600)]
@@ -57,18 +58,18 @@ class SlaDefinitionCreate(StrictSchema):
 
 class SlaDefinitionUpdate(StrictSchema):
     version: Version
-    name: Name | None = None
-    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
-    priority: Priority | None = None
+    name: Name = None
+    description: Annotated[str, StringConstraints(max_length=10_000)] = None
+    priority: Priority = None
     service: int | None = None
     organization: int | None = None
     response_seconds: Seconds | None = None
     resolution_seconds: Seconds | None = None
     calendar: int | None = None
-    thresholds: Thresholds | None = None
-    pause_when_paused: bool | None = None
-    reopen_policy: ReopenPolicy | None = None
-    is_active: bool | None = None
+    thresholds: Thresholds = None
+    pause_when_paused: bool = None
+    reopen_policy: ReopenPolicy = None
+    is_active: bool = None
 
 
 class SegmentOut(Schema):

@@ -43,6 +43,10 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "10",
+            # gunicorn's largest request line; Steward answers longer URLs than MAX_URL_LENGTH
+            # (4096) itself, in the API's error shape, instead of gunicorn's HTML page.
+            "--limit-request-line",
+            "8190",
         ]
         worker = [python, "manage.py", "run_huey", "--flush-locks"]
         env = {
