@@ -5,6 +5,7 @@ Every variable is documented in docs/configuration.md and .env.example.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "steward.core.middleware.SecurityHeadersMiddleware",
+    "steward.core.middleware.ApiResponseMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -217,9 +219,22 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env.bool("STEWARD_HSTS_PRELOAD", default=True)
     SECURE_SSL_HOST = env.str("STEWARD_SSL_HOST", default="") or None
 
-#: Failed logins allowed per username (and per client address) in LOGIN_THROTTLE_WINDOW seconds.
+#: Sign-in throttle (people/operations.py, docs/security-auth.md), over LOGIN_THROTTLE_WINDOW
+#: seconds: failed attempts allowed per username from one client address, per client address
+#: (all usernames and bad API tokens together) and per username from all addresses together.
 LOGIN_THROTTLE_ATTEMPTS = env.int("STEWARD_LOGIN_ATTEMPTS", default=5)
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env.int("STEWARD_LOGIN_ADDRESS_ATTEMPTS", default=20)
+LOGIN_THROTTLE_USERNAME_ATTEMPTS = env.int("STEWARD_LOGIN_USERNAME_ATTEMPTS", default=100)
 LOGIN_THROTTLE_WINDOW = env.int("STEWARD_LOGIN_WINDOW", default=15 * 60)
+#: Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For names the client.
+#: Empty: the header is ignored and the connecting address is the client.
+STEWARD_TRUSTED_PROXIES = env.list("STEWARD_TRUSTED_PROXIES", default=[])
+for _proxy in STEWARD_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a typo fails at start, not on a sign-in
+#: Every sign-in (both forms, the admin's included) goes through the throttled backend.
+AUTHENTICATION_BACKENDS = ["steward.people.auth.ThrottledModelBackend"]
+#: Longest lifetime of a new API token, in days (also the lifetime when none is asked for).
+STEWARD_TOKEN_MAX_DAYS = env.int("STEWARD_TOKEN_MAX_DAYS", default=365)
 
 #: API list pages: default and maximum page size.
 API_PAGE_SIZE = 50

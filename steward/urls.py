@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from steward.api import api, api_not_found
 from steward.core.views import healthz, live
+from steward.people.admin_login import admin_login
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="live"),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_not_found),
+    # The admin's sign-in, throttled like the sign-in page (people/admin_login.py).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("steward.people.urls")),
     path("services/", include("steward.services.urls")),

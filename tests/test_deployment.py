@@ -70,6 +70,14 @@ HEALTH = """
 from django.test import Client
 r = Client().get('/healthz')
 print(r.status_code, r.content.decode())
+try:  # IT staff get the details (signing in needs the database)
+    from steward.people import operations as ops
+    staff = Client()
+    staff.force_login(ops.create_user(None, username='ops', roles=['agent']))
+    r = staff.get('/healthz')
+    print(r.status_code, r.content.decode())
+except Exception as exc:
+    print('- cannot sign in:', type(exc).__name__)
 """
 
 
@@ -98,10 +106,18 @@ def test_healthz_reports_database_and_queue(tmp_path, overrides, expected, down)
         env_overrides={"STEWARD_ALLOWED_HOSTS": "testserver", **overrides},
     )
     assert result.returncode == 0, result.stderr
-    status, _, body = result.stdout.strip().partition(" ")
+    public, staff = result.stdout.strip().splitlines()[-2:]
+    status, _, body = public.partition(" ")
     assert int(status) == expected, body
     import json
 
+    # Anyone: only whether Steward is up.
+    assert json.loads(body) == {"status": "ok" if expected == 200 else "unavailable"}
+    if down == "database":  # nobody can sign in: the reason is in the log only
+        assert staff.startswith("- cannot sign in")
+        return
+    status, _, body = staff.partition(" ")
+    assert int(status) == expected, body
     data = json.loads(body)
     assert set(data) == {"status", "database", "queue"}
     if down:
@@ -127,6 +143,27 @@ def test_healthz_answers_200_with_status_in_process(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_tells_only_it_staff_the_database_vendor_and_queue_depth(
+    client, client_for, make_user
+):
+    from django.test import Client
+
+    from steward.people import operations as people_ops
+
+    assert client.get("/healthz").json() == {"status": "ok"}
+    requester = make_user("req", roles=["requester"])
+    assert client_for(requester).get("/healthz").json() == {"status": "ok"}
+    agent = make_user("it", roles=["agent"])
+    details = client_for(agent).get("/healthz").json()
+    assert details["database"]["vendor"] and "pending" in details["queue"]
+    _, secret = people_ops.create_api_token(None, agent, name="monitoring", scope="read")
+    by_token = Client().get("/healthz", headers={"Authorization": f"Bearer {secret}"}).json()
+    assert by_token["database"]["ok"] is True
+    bad = Client().get("/healthz", headers={"Authorization": "Bearer stw_wrong"})
+    assert bad.status_code == 200 and bad.json() == {"status": "ok"}
 
 
 def test_the_wsgi_application_is_ready_before_the_first_request(tmp_path):

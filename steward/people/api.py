@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from ninja import Query, Router
 from ninja.responses import Status
 
+from steward.core.api_input import Id
 from steward.core.api_support import (
     ERRORS,
     PageParams,
@@ -144,7 +145,7 @@ def create_user(request, payload: UserCreate):
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS}, summary="One user")
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return user_out(get_visible(_users(), request.auth, user_id, "User"))
 
 
@@ -153,7 +154,7 @@ def get_user(request, user_id: int):
     response={200: UserOut, **ERRORS},
     summary="Change a user (admins; anyone their own profile)",
 )
-def update_user(request, user_id: int, payload: UserUpdate):
+def update_user(request, user_id: Id, payload: UserUpdate):
     user = get_visible(_users(), request.auth, user_id, "User")
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
@@ -188,12 +189,12 @@ def create_organization(request, payload: OrganizationCreate):
 
 
 @router.get("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
-def get_organization(request, org_id: int):
+def get_organization(request, org_id: Id):
     return get_visible(Organization.objects, request.auth, org_id, "Organization")
 
 
 @router.patch("/organizations/{org_id}", response={200: OrganizationOut, **ERRORS})
-def update_organization(request, org_id: int, payload: OrganizationUpdate):
+def update_organization(request, org_id: Id, payload: OrganizationUpdate):
     org = get_visible(Organization.objects, request.auth, org_id, "Organization")
     data = payload.dict(exclude_unset=True)
     return ops.update_organization(request.auth, org, version=data.pop("version"), **data)
@@ -207,7 +208,7 @@ def _groups():
 
 
 @router.get("/groups", response={200: page_of(GroupOut), **ERRORS}, summary="List support groups")
-def list_groups(request, page: Query[PageParams], q: str | None = None, member: int | None = None):
+def list_groups(request, page: Query[PageParams], q: str | None = None, member: Id | None = None):
     qs = (
         _groups()
         .for_user(request.auth, "view")
@@ -242,12 +243,12 @@ def create_group(request, payload: GroupCreate):
     response={200: GroupDetail, **ERRORS},
     summary="A support group with its manager and members",
 )
-def get_group(request, group_id: int):
+def get_group(request, group_id: Id):
     return group_out(_group_detail(request.auth, group_id), members=True)
 
 
 @router.patch("/groups/{group_id}", response={200: GroupDetail, **ERRORS})
-def update_group(request, group_id: int, payload: GroupUpdate):
+def update_group(request, group_id: Id, payload: GroupUpdate):
     group = get_visible(_groups(), request.auth, group_id, "Group")
     data = payload.dict(exclude_unset=True)
     if "manager" in data:
@@ -272,9 +273,20 @@ def list_tokens(request):
     "/tokens",
     response={201: TokenCreated, **ERRORS},
     summary="Create a personal API token (the secret is returned once)",
+    description=(
+        "Only in a signed-in browser session (with the CSRF token), never with a bearer token "
+        "(403, field `authorization`). The token expires at `expires_at`, which must be in the "
+        "future and at most STEWARD_TOKEN_MAX_DAYS (365 by default) days ahead (422 otherwise); "
+        "without it, that many days ahead."
+    ),
 )
 def create_token(request, payload: TokenCreate):
-    row, secret = ops.create_api_token(request.auth, request.auth, **payload.dict())
+    row, secret = ops.create_api_token(
+        request.auth,
+        request.auth,
+        **payload.dict(),
+        via_token=getattr(request, "api_token", None),
+    )
     return Status(201, {**TokenOut.from_orm(row).dict(), "token": secret})
 
 
@@ -283,7 +295,7 @@ def create_token(request, payload: TokenCreate):
     response={200: TokenOut, **ERRORS},
     summary="Revoke one of my tokens; it fails from the next request on",
 )
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: Id):
     token = ApiToken.objects.for_user(request.auth, "view").filter(pk=token_id).first()
     if token is None:
         raise NotFound(f"Token {token_id} not found.")

@@ -193,11 +193,19 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in, kept to throttle guessing (per username and per client address)."""
+    """A sign-in attempt that has not succeeded, kept to throttle guessing: recorded before the
+    password is checked and cleared by a success (people.operations, "sign-in throttling").
+    ``username`` is lower case, and empty for a bearer token that matched no token."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="people_loginfail_user_at"),
+            models.Index(fields=["ip", "at"], name="people_loginfail_ip_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from steward.core import journal
@@ -260,11 +261,47 @@ def update_group(
 # --- API tokens -------------------------------------------------------------------------------
 
 
+def _token_expiry(expires_at):
+    """The expiry of a new token: at most STEWARD_TOKEN_MAX_DAYS ahead, that far if not given."""
+    now = timezone.now()
+    max_days = settings.STEWARD_TOKEN_MAX_DAYS
+    latest = now + timedelta(days=max_days)
+    if expires_at is None:
+        return latest
+    if timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at)
+    if expires_at <= now:
+        raise ValidationError.field("expires_at", "must be in the future")
+    if expires_at > latest:
+        raise ValidationError.field(
+            "expires_at", f"at most {max_days} days ahead (no later than {latest.isoformat()})"
+        )
+    return expires_at
+
+
 @transaction.atomic
 def create_api_token(
-    actor, user: User, *, name: str, scope: str = TokenScope.READ, expires_at=None
+    actor,
+    user: User,
+    *,
+    name: str,
+    scope: str = TokenScope.READ,
+    expires_at=None,
+    via_token: ApiToken | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; returns the row and the secret (shown once, never stored)."""
+    """Create a token for ``user``; returns the row and the secret (shown once, never stored).
+
+    Tokens are made in a signed-in browser session or by ``manage.py create_api_token``, never
+    with another token (``via_token``, the token the request was authenticated with): a stolen
+    token cannot make itself a successor that outlives its revocation. A token lives at most
+    STEWARD_TOKEN_MAX_DAYS days, that long when no expiry is given.
+    """
+    if via_token is not None:
+        raise PermissionDenied(
+            "API tokens cannot be created with a token: sign in to Steward and create it on your "
+            "profile's API tokens page (or ask an administrator for manage.py create_api_token).",
+            {"authorization": ["a bearer token cannot create tokens; use a signed-in session"]},
+        )
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied("Tokens are personal: you can only create your own.")
     if scope not in TokenScope.values:
@@ -273,6 +310,7 @@ def create_api_token(
         raise ValidationError.field("name", "required, at most 80 characters")
     if not user.is_active:
         raise ValidationError.field("user", f"user {user.username!r} is inactive")
+    expires_at = _token_expiry(expires_at)
     secret = tokens.new_secret()
     row = ApiToken.objects.create(
         user=user,
@@ -300,33 +338,127 @@ def revoke_api_token(actor, token: ApiToken) -> ApiToken:
 
 
 # --- sign-in throttling -----------------------------------------------------------------------
+#
+# One throttle for every way in: the sign-in page and the admin's (both through
+# people.auth.ThrottledModelBackend) and bearer tokens (people.auth.TokenAuth). A LoginFailure
+# row is an attempt that has not succeeded (yet), counted over LOGIN_THROTTLE_WINDOW seconds
+# under three keys, each with its own limit:
+#
+# - the username from one client address: LOGIN_THROTTLE_ATTEMPTS (5), the guessing limit;
+# - the client address, all usernames and bad bearer tokens together:
+#   LOGIN_THROTTLE_ADDRESS_ATTEMPTS (20), so one address cannot try 5 passwords on every account;
+# - the username from all addresses together: LOGIN_THROTTLE_USERNAME_ATTEMPTS (100), against
+#   guessing from many addresses; high, so that locking someone out takes 20 addresses.
+#
+# A password is checked only after its attempt is recorded and counted (``begin_sign_in``): the
+# row is inserted and committed on its own, then the rows are counted. Every attempt that goes
+# on to the password check sees all attempts committed before its count, its own included, so
+# however many run at once at most the limit of them reach the check. An attempt over a limit
+# removes its row again: hammering a blocked key does not extend the block.
+
+
+def _throttle_username(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def _throttle_keys(username: str, ip: str | None) -> dict[str, tuple[Q, int]]:
+    keys = {"address": (Q(ip=ip), settings.LOGIN_THROTTLE_ADDRESS_ATTEMPTS)}
+    if username:  # a bearer token has no username: only its address counts
+        keys["pair"] = (Q(username=username, ip=ip), settings.LOGIN_THROTTLE_ATTEMPTS)
+        keys["username"] = (Q(username=username), settings.LOGIN_THROTTLE_USERNAME_ATTEMPTS)
+    return keys
+
+
+def _window() -> timedelta:
+    return timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+
+
+def _recent_counts(keys: dict[str, tuple[Q, int]], now) -> dict[str, int]:
+    """Attempts per key in the window, in one query."""
+    recent = LoginFailure.objects.filter(at__gte=now - _window())
+    matching = Q()
+    for q, _ in keys.values():
+        matching |= q
+    return recent.filter(matching).aggregate(
+        **{name: Count("pk", filter=q) for name, (q, _) in keys.items()}
+    )
+
+
+def _wait(keys: dict[str, tuple[Q, int]], over: list[str], now) -> timedelta:
+    """How long until every key in ``over`` is below its limit again."""
+    wait = timedelta(seconds=1)
+    for name in over:
+        q, allowed = keys[name]
+        times = list(
+            LoginFailure.objects.filter(q, at__gte=now - _window())
+            .order_by("-at")
+            .values_list("at", flat=True)[:allowed]
+        )
+        if len(times) >= allowed:
+            wait = max(wait, times[-1] + _window() - now)
+    return wait
 
 
 def login_blocked_for(username: str, ip: str | None) -> timedelta | None:
-    """How long sign-in stays blocked for this username or address, or None if it is not.
+    """How long the next sign-in of this username from this address stays blocked, or None.
 
-    A username is blocked after LOGIN_THROTTLE_ATTEMPTS failures in the window; an address
-    after four times as many (several people may share one address).
+    Read-only: blocked when any key (see above) already holds its limit of failures.
     """
-    window = timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+    keys = _throttle_keys(_throttle_username(username), ip)
     now = timezone.now()
-    recent = LoginFailure.objects.filter(at__gte=now - window)
-    checks = [(recent.filter(username__iexact=username), settings.LOGIN_THROTTLE_ATTEMPTS)]
-    if ip:
-        checks.append((recent.filter(ip=ip), settings.LOGIN_THROTTLE_ATTEMPTS * 4))
-    for rows, allowed in checks:
-        times = list(rows.order_by("-at").values_list("at", flat=True)[:allowed])
-        if len(times) >= allowed:
-            return times[-1] + window - now
-    return None
+    counts = _recent_counts(keys, now)
+    over = [name for name, (_, allowed) in keys.items() if counts[name] >= allowed]
+    return _wait(keys, over, now) if over else None
+
+
+def _record_attempt(username: str, ip: str | None) -> timedelta | None:
+    """Record an attempt, then count: None if it is within every limit (its row stays, as a
+    failure until a success clears it), else how long to wait (and its row is removed)."""
+    # Committed on its own before the count, so that concurrent attempts see each other. The
+    # rows that have left the window go at the same time (an indexed range, usually empty).
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        LoginFailure.objects.filter(at__lt=now - _window()).delete()
+        row = LoginFailure.objects.create(username=username, ip=ip)
+    keys = _throttle_keys(username, ip)
+    now = timezone.now()
+    counts = _recent_counts(keys, now)
+    over = [name for name, (_, allowed) in keys.items() if counts[name] > allowed]
+    if not over:
+        return None
+    LoginFailure.objects.filter(pk=row.pk).delete()
+    return _wait(keys, over, now)
+
+
+def begin_sign_in(username: str, ip: str | None) -> timedelta | None:
+    """Record a sign-in attempt before its password is checked.
+
+    None: go on and check the password (the attempt counts as a failure unless
+    ``sign_in_succeeded`` follows). A duration: blocked that long; do not check the password.
+    Must not run inside a transaction (the attempt must be visible to concurrent ones).
+    """
+    return _record_attempt(_throttle_username(username), ip)
+
+
+def sign_in_succeeded(username: str, ip: str | None) -> None:
+    """A right password clears the failures of this username from this address (only: the
+    failures from other addresses still count towards the username's limit)."""
+    clear_failed_logins(username, ip)
+
+
+def note_bad_token(ip: str | None) -> timedelta | None:
+    """Record a bearer token that matched no token, against its address's limit. None: answer
+    401; a duration: the address is blocked that long (answer 429)."""
+    return _record_attempt("", ip)
 
 
 def note_failed_login(username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip=ip)
+    """Record a failed sign-in (without a password check of its own)."""
+    LoginFailure.objects.create(username=_throttle_username(username), ip=ip)
 
 
-def clear_failed_logins(username: str) -> None:
-    LoginFailure.objects.filter(username__iexact=username).delete()
+def clear_failed_logins(username: str, ip: str | None) -> None:
+    LoginFailure.objects.filter(username=_throttle_username(username), ip=ip).delete()
 
 
 # --- bulk loads (benchmarks, importers) -------------------------------------------------------

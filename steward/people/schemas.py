@@ -8,17 +8,18 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from steward.core.api_input import SINGLE_LINE, QuerySchema
 from steward.core.api_support import StrictSchema
 from steward.people.choices import Role, TokenScope
 
 Username = Annotated[str, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
-Name = Annotated[str, StringConstraints(max_length=150)]
-Email = Annotated[str, StringConstraints(max_length=254)]
-Short = Annotated[str, StringConstraints(max_length=120)]
+Name = Annotated[str, StringConstraints(max_length=150), SINGLE_LINE]
+Email = Annotated[str, StringConstraints(max_length=254), SINGLE_LINE]
+Short = Annotated[str, StringConstraints(max_length=120), SINGLE_LINE]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
-Phone = Annotated[str, StringConstraints(max_length=40)]
-TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Language = Annotated[str, StringConstraints(min_length=2, max_length=10)]
+Phone = Annotated[str, StringConstraints(max_length=40), SINGLE_LINE]
+TimeZone = Annotated[str, StringConstraints(min_length=1, max_length=64), SINGLE_LINE]
+Language = Annotated[str, StringConstraints(min_length=2, max_length=10), SINGLE_LINE]
 Version = Annotated[int, Field(ge=1, description="The version you read; a stale one gets 409")]
 
 
@@ -68,19 +69,19 @@ class UserCreate(StrictSchema):
 
 class UserUpdate(StrictSchema):
     version: Version
-    first_name: Name | None = None
-    last_name: Name | None = None
-    email: Email | None = None
+    first_name: Name = None
+    last_name: Name = None
+    email: Email = None
     organization: int | None = None
-    job_title: Short | None = None
-    phone: Phone | None = None
-    time_zone: TimeZone | None = None
-    language: Language | None = None
-    roles: list[Role] | None = None
-    is_active: bool | None = None
+    job_title: Short = None
+    phone: Phone = None
+    time_zone: TimeZone = None
+    language: Language = None
+    roles: list[Role] = None
+    is_active: bool = None
 
 
-class UserFilters(StrictSchema):
+class UserFilters(QuerySchema):
     group: int | None = Field(None, description="Members of this support group")
     organization: int | None = None
     role: Role | None = None
@@ -100,7 +101,7 @@ class OrganizationOut(Schema):
 
 
 class OrganizationCreate(StrictSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
     code: Annotated[
         str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     ]
@@ -110,13 +111,12 @@ class OrganizationCreate(StrictSchema):
 
 class OrganizationUpdate(StrictSchema):
     version: Version
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
-    code: (
-        Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")]
-        | None
-    ) = None
-    description: Text | None = None
-    is_active: bool | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE] = None
+    code: Annotated[
+        str, StringConstraints(min_length=1, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
+    ] = None
+    description: Text = None
+    is_active: bool = None
 
 
 class GroupBrief(Schema):
@@ -140,7 +140,7 @@ class GroupDetail(GroupOut):
 
 
 class GroupCreate(StrictSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE]
     description: Text = ""
     email: Email = ""
     manager: int | None = None
@@ -150,12 +150,12 @@ class GroupCreate(StrictSchema):
 
 class GroupUpdate(StrictSchema):
     version: Version
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
-    description: Text | None = None
-    email: Email | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120), SINGLE_LINE] = None
+    description: Text = None
+    email: Email = None
     manager: int | None = None
-    members: list[int] | None = Field(None, max_length=5000)
-    is_active: bool | None = None
+    members: list[int] = Field(None, max_length=5000)
+    is_active: bool = None
 
 
 class TokenOut(Schema):
@@ -174,7 +174,7 @@ class TokenCreated(TokenOut):
 
 
 class TokenCreate(StrictSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE]
     scope: TokenScope = TokenScope.READ
     expires_at: datetime | None = None
 

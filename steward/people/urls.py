@@ -10,8 +10,8 @@ urlpatterns = [
     path("search", search, name="search"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.tokens, name="tokens"),
-    path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("groups/", views.group_list, name="group_list"),
-    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("groups/<id:pk>/", views.group_detail, name="group_detail"),
     path("people/<str:username>/", views.user_detail, name="user_detail"),
 ]

@@ -6,8 +6,6 @@ beside the fields they name.
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -19,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +26,7 @@ from steward.core.errors import DomainError
 from steward.core.pagination import count_label
 from steward.core.registry import home_panels
 from steward.people import operations as people_ops
+from steward.people.auth import blocked_message, sign_in_blocked_for
 from steward.people.choices import Role
 from steward.people.forms import LoginForm, ProfileForm, TextFilterForm, TokenForm, add_domain_error
 from steward.people.models import ApiToken, SupportGroup, User
@@ -73,15 +71,6 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
-def _blocked_message(wait) -> str:
-    minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    return ngettext(
-        "Too many failed sign-in attempts; try again in %(n)d minute.",
-        "Too many failed sign-in attempts; try again in %(n)d minutes.",
-        minutes,
-    ) % {"n": minutes}
-
-
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -91,24 +80,20 @@ def login_view(request):
         if request.user.is_authenticated:
             return redirect(next_url)
         return render(request, "people/login.html", {"form": LoginForm(request), "next": next_url})
-    username = request.POST.get("username", "")[:150]
-    ip = request.META.get("REMOTE_ADDR")
+    # The form's authenticate() goes through the sign-in throttle (people.auth): blocked, the
+    # password is not even checked.
     form = LoginForm(request, data=request.POST)
-    wait = people_ops.login_blocked_for(username, ip)
-    if wait is None:
-        if form.is_valid():
-            people_ops.clear_failed_logins(username)
-            auth_login(request, form.get_user())
-            return redirect(next_url)
-        people_ops.note_failed_login(username, ip)
-        wait = people_ops.login_blocked_for(username, ip)
+    if form.is_valid():
+        auth_login(request, form.get_user())
+        return redirect(next_url)
+    wait = sign_in_blocked_for(request)
     if wait is None:
         return render(request, "people/login.html", {"form": form, "next": next_url})
-    # Blocked: the password is not even checked.
+    username = request.POST.get("username", "")[:150]
     context = {
         "form": LoginForm(request, initial={"username": username}),
         "next": next_url,
-        "blocked": _blocked_message(wait),
+        "blocked": blocked_message(wait),
     }
     return render(request, "people/login.html", context, status=429)
 

@@ -68,6 +68,30 @@ def test_block_ends_when_the_failures_leave_the_window(client, agent):
     assert not LoginFailure.objects.filter(username="agent").exists()
 
 
+def test_the_admin_sign_in_is_throttled_like_the_sign_in_page(client, admin_user):
+    def admin_sign_in(password):
+        data = {"username": "admin", "password": password, "next": "/admin/"}
+        return client.post("/admin/login/", data)
+
+    for _ in range(4):
+        assert admin_sign_in("wrong").status_code == 200
+    assert admin_sign_in("wrong").status_code == 429
+    response = admin_sign_in(PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts; try again in 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The sign-in page shares the count.
+    assert sign_in(client, "admin", PASSWORD).status_code == 429
+
+
+def test_the_admin_sign_in_still_signs_staff_in(client, admin_user):
+    response = client.post(
+        "/admin/login/", {"username": "admin", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
 def test_logout_by_get_is_refused_and_keeps_the_session(client_for, agent):
     client = client_for(agent)
     assert client.get(reverse("logout")).status_code == 405
