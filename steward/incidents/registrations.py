@@ -15,25 +15,39 @@ from steward.core.registry import (
     register_nav,
     register_search,
 )
-from steward.incidents import queries, search, tallies
+from steward.incidents import audiences, queries, search, tallies
 from steward.incidents.models import Incident
+
+#: How each field of a search hit is written (the label takes number and title, the snippet
+#: the rest of the audience's ``audiences.SEARCH_FIELDS``).
+_HIT_TEXT = {
+    "number": lambda i: i.number,
+    "title": lambda i: i.title,
+    "priority": lambda i: f"P{i.priority}",
+    "status": lambda i: str(i.get_status_display()),
+    "owning_group": lambda i: i.owning_group.name,
+}
+_LABEL_FIELDS = ("number", "title")
+
+
+def search_hit(incident: Incident, audience: str) -> SearchHit:
+    """One incident as a hit of the global search, with the fields of ``audience`` only: a
+    requester's snippet names no owning group."""
+    fields = audiences.SEARCH_FIELDS[audience]
+    return SearchHit(
+        "incident",
+        " ".join(_HIT_TEXT[f](incident) for f in fields if f in _LABEL_FIELDS),
+        reverse("incident_detail", args=[incident.number]),
+        " · ".join(_HIT_TEXT[f](incident) for f in fields if f not in _LABEL_FIELDS),
+    )
 
 
 def search_incidents(user, text: str, limit: int) -> list[SearchHit]:
-    rows = (
-        search.text_filter(Incident.objects.for_user(user, "view"), text, user)
-        .select_related("owning_group")
-        .order_by("-id")[:limit]
-    )
-    return [
-        SearchHit(
-            "incident",
-            f"{i.number} {i.title}",
-            reverse("incident_detail", args=[i.number]),
-            f"P{i.priority} · {i.get_status_display()} · {i.owning_group.name}",
-        )
-        for i in rows
-    ]
+    audience = audiences.audience_of(user)
+    rows = search.text_filter(Incident.objects.for_user(user, "view"), text, user)
+    if "owning_group" in audiences.SEARCH_FIELDS[audience]:
+        rows = rows.select_related("owning_group")
+    return [search_hit(i, audience) for i in rows.order_by("-id")[:limit]]
 
 
 def _rows(qs, limit: int, tally: dict | None = None, user=None):

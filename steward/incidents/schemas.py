@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
+from steward.core.api_input import SINGLE_LINE, QuerySchema
 from steward.core.api_support import StrictSchema
 from steward.incidents.choices import (
     Category,
@@ -19,9 +20,13 @@ from steward.incidents.choices import (
 )
 from steward.people.schemas import GroupBrief, UserBrief, Version
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SINGLE_LINE
+]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), SINGLE_LINE
+]
 Number = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}\d{1,12}$", max_length=16)]
 LevelValue = Literal[1, 2, 3]
 PriorityValue = Literal[1, 2, 3, 4, 5]
@@ -91,6 +96,55 @@ class IncidentOut(Schema):
     version: int
 
 
+class RequesterIncidentOut(Schema):
+    """An incident as a requester (its caller, or a colleague of the same organization) sees
+    it: an allow-list (``audiences.REQUESTER_FIELDS``), never the owning group, the assignee,
+    handovers, a priority override, the configuration item, the parent or the major-incident
+    flag. Unknown fields are
+    refused, so a staff answer can never pass for this one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: str
+    title: str
+    description: str
+    caller: UserBrief
+    organization: int | None
+    service: NamedRef | None
+    category: NamedRef | None
+    subcategory: NamedRef | None
+    impact: LevelValue
+    urgency: LevelValue
+    priority: PriorityValue = Field(description="The working priority (its SLA targets follow it)")
+    status: Status
+    status_category: Category
+    hold_reason: HoldReason | Literal[""]
+    resolution_code: ResolutionCode | Literal[""]
+    resolution_notes: str
+    reopen_count: int
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+#: What an incident endpoint answers: the staff view to IT staff, the requester's to requesters.
+IncidentForAudience = Annotated[
+    IncidentOut | RequesterIncidentOut,
+    Field(description="IncidentOut for IT staff; RequesterIncidentOut for requesters"),
+]
+
+
+class IncidentPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[IncidentOut | RequesterIncidentOut] = Field(
+        description="IncidentOut items for IT staff; RequesterIncidentOut items for requesters"
+    )
+
+
 class IncidentCreate(StrictSchema):
     title: Title
     description: Text = ""
@@ -111,23 +165,21 @@ class IncidentCreate(StrictSchema):
 
 class IncidentUpdate(StrictSchema):
     version: Version
-    title: Title | None = None
-    description: Text | None = None
+    title: Title = None
+    description: Text = None
     service: int | None = None
     affected_ci: int | None = None
     category: int | None = None
     subcategory: int | None = None
-    impact: LevelValue | None = None
-    urgency: LevelValue | None = None
-    priority: PriorityValue | None = Field(
-        None, description="Overrides the matrix; needs priority_reason"
-    )
-    priority_reason: Reason | None = None
+    impact: LevelValue = None
+    urgency: LevelValue = None
+    priority: PriorityValue = Field(None, description="Overrides the matrix; needs priority_reason")
+    priority_reason: Reason = None
     assignee: int | None = Field(None, description="A member of the owning group, or null")
     parent: Number | None = Field(None, description="Parent incident number, or null to unlink")
 
 
-class IncidentFilters(StrictSchema):
+class IncidentFilters(QuerySchema):
     status: list[Status] | None = Field(None, description="One or more statuses")
     category: Category | None = Field(None, description="Status category: open, paused, resolved")
     priority: list[Annotated[int, Field(ge=1, le=5)]] | None = None
@@ -191,7 +243,7 @@ class RejectIn(StrictSchema):
     reason: Reason
 
 
-class HandoverFilters(StrictSchema):
+class HandoverFilters(QuerySchema):
     status: HandoverStatus | None = None
     to_group: int | None = None
     from_group: int | None = None

@@ -10,10 +10,10 @@ urlpatterns = [
     path("suggest/callers/", lookups.suggest_callers, name="incident_suggest_callers"),
     path("suggest/cis/", lookups.suggest_cis, name="incident_suggest_cis"),
     path("views/", views.view_save, name="incident_view_save"),
-    path("views/<int:pk>/delete/", views.view_delete, name="incident_view_delete"),
+    path("views/<id:pk>/delete/", views.view_delete, name="incident_view_delete"),
     path("<str:number>/", views.incident_detail, name="incident_detail"),
     path(
-        "<str:number>/attachments/<int:pk>",
+        "<str:number>/attachments/<id:pk>",
         views.attachment_download,
         name="incident_attachment",
     ),

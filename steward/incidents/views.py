@@ -28,8 +28,8 @@ from steward.core.pagination import (
     count_limit,
 )
 from steward.core.statements import fetch_compiled
+from steward.incidents import audiences, queries, search, sla, tallies
 from steward.incidents import operations as ops
-from steward.incidents import queries, search, sla, tallies
 from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
 from steward.incidents.forms import (
     QUEUES,
@@ -218,12 +218,16 @@ def incident_list(request):
     page = paginator.get_page(request.GET.get("page"))
     sort = clean_sort(request.GET.get("sort"))
     now = timezone.now()
-    rows = queries.queue_page(*_page_values(user, queue, form, sort, page))
+    audience = audiences.audience_of(user)
+    staff = audience == audiences.STAFF
+    # a requester's rows carry no pending handover: none is read (audiences.LIST_FIELDS)
+    rows = queries.queue_page(*_page_values(user, queue, form, sort, page, with_pending=staff))
     due = sla.acceptance_due([r.pending for r in rows if r.pending])
     for row in rows:
         row.overdue = bool(row.pending and now > due[row.pending.pk][0])
     page.object_list = rows
     context = {
+        "audience": audience,
         "form": form,
         "queue": queue,
         "queues": (
@@ -261,7 +265,9 @@ def _saved_views(user) -> list[_SavedViewRow]:
     return [_SavedViewRow(*row) for row in rows]
 
 
-def _page_values(user, queue: str, form, sort: str, page) -> tuple[list, list]:
+def _page_values(
+    user, queue: str, form, sort: str, page, *, with_pending: bool = True
+) -> tuple[list, list]:
     """The values of one queue page and its pending handovers. Without a text search the
     statements depend only on the user (``_reader``), the queue, the filters, the sort and the
     slice of the page, so they are compiled once per such key (core/statements.py). A text
@@ -269,7 +275,9 @@ def _page_values(user, queue: str, form, sort: str, page) -> tuple[list, list]:
     data = _form_data(form)
     if (data.get("q") or "").strip():
         values = list(page.object_list)
-        pending = list(queries.pending_of([row[0] for row in values])) if values else []
+        pending = (
+            list(queries.pending_of([row[0] for row in values])) if values and with_pending else []
+        )
     else:
         key = (
             "incident_queue_page",
@@ -283,8 +291,12 @@ def _page_values(user, queue: str, form, sort: str, page) -> tuple[list, list]:
             page.object_list.query.high_mark,
         )
         values = fetch_compiled(key, lambda: page.object_list)
-        pending = fetch_compiled(
-            (*key, "pending"), lambda: queries.pending_of(page.object_list.values_list("id"))
+        pending = (
+            fetch_compiled(
+                (*key, "pending"), lambda: queries.pending_of(page.object_list.values_list("id"))
+            )
+            if with_pending
+            else []
         )
     return (
         [queries.as_queue_values(row) for row in values],
@@ -303,52 +315,48 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-CSV_COLUMNS = [
-    "number",
-    "title",
-    "priority",
-    "status",
-    "owning_group",
-    "assignee",
-    "caller",
-    "service",
-    "created_at",
-    "updated_at",
-    "handover_pending",
-]
+#: Every column any audience's export may have: how to write it from an incident (and the ids
+#: of incidents with a pending handover). Each audience's export takes only its own columns
+#: (``audiences.CSV_COLUMNS``).
+_CSV_CELLS = {
+    "number": lambda i, pending: i.number,
+    "title": lambda i, pending: i.title,
+    "priority": lambda i, pending: f"P{i.priority}",
+    "status": lambda i, pending: i.status,
+    "owning_group": lambda i, pending: i.owning_group.name,
+    "assignee": lambda i, pending: i.assignee.username if i.assignee_id else "",
+    "caller": lambda i, pending: i.caller.username,
+    "service": lambda i, pending: i.service.name if i.service_id else "",
+    "created_at": lambda i, pending: i.created_at.isoformat(),
+    "updated_at": lambda i, pending: i.updated_at.isoformat(),
+    "handover_pending": lambda i, pending: "yes" if i.pk in pending else "",
+}
 
 
 @login_required
 @require_GET
 def incident_export(request):
-    """The current view as CSV, streamed in chunks (same queue, filters and visibility)."""
+    """The current view as CSV, streamed in chunks (same queue, filters and visibility), with
+    the columns of the user's audience: a requester's export has no owning group, assignee or
+    handover column."""
     _, _, rows = _listed(request)
-    pending = set(
-        Handover.objects.filter(status=HandoverStatus.PENDING).values_list("incident_id", flat=True)
+    columns = list(audiences.CSV_COLUMNS[audiences.audience_of(request.user)])
+    pending = (
+        set(
+            Handover.objects.filter(status=HandoverStatus.PENDING).values_list(
+                "incident_id", flat=True
+            )
+        )
+        if "handover_pending" in columns
+        else set()
     )
+    cells = [_CSV_CELLS[c] for c in columns]
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(CSV_COLUMNS)
+        yield writer.writerow(columns)
         for i in rows.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    _csv_cell(v)
-                    for v in (
-                        i.number,
-                        i.title,
-                        f"P{i.priority}",
-                        i.status,
-                        i.owning_group.name,
-                        i.assignee.username if i.assignee_id else "",
-                        i.caller.username,
-                        i.service.name if i.service_id else "",
-                        i.created_at.isoformat(),
-                        i.updated_at.isoformat(),
-                        "yes" if i.pk in pending else "",
-                    )
-                ]
-            )
+            yield writer.writerow([_csv_cell(cell(i, pending)) for cell in cells])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
@@ -390,6 +398,9 @@ def _visible(user, number: str) -> Incident:
 def incident_detail(request, number: str):
     user = request.user
     incident = _visible(user, number)
+    audience = audiences.audience_of(user)
+    if audience != audiences.STAFF:
+        return _requester_detail(request, incident)
     pending = queries.pending_handover(incident)
     groups = SupportGroup.objects.filter(is_active=True).exclude(pk=incident.owning_group_id)
     can_receive = bool(
@@ -433,6 +444,38 @@ def incident_detail(request, number: str):
         "resolve_form": ResolveForm(),
         "hold_form": HoldForm(),
         "reject_form": RejectForm(),
+    }
+    context["audience"] = audience
+    context["is_major"] = queries.is_major(incident)
+    return render(request, "incidents/incident_detail.html", context)
+
+
+def _requester_detail(request, incident: Incident):
+    """The incident page of a requester: built from the requester's fields only
+    (audiences.PAGE_FIELDS). No handovers, measures, SLA/OLA clocks, major-incident record or
+    staff forms are read, so the template has none to show; the timeline keeps public entries
+    and, of their changes, the requester's fields."""
+    user = request.user
+    history = list(queries.timeline(incident, user)[:TIMELINE_LIMIT])
+    for entry in history:  # read-only here: a journal entry is never saved again
+        entry.changes = audiences.requester_changes(entry.changes)
+    context = {
+        "audience": audiences.REQUESTER,
+        "incident": incident,
+        "pending": None,
+        "measures": None,
+        "slas": [],
+        "history": history,
+        "major": None,
+        "attachments": list(
+            Attachment.objects.for_user(user, "view")
+            .filter(incident=incident)
+            .select_related("uploaded_by")
+        ),
+        "allowed": [],
+        "active": incident.status in ACTIVE_STATUSES,
+        "can_reopen": incident.status == Status.RESOLVED and incident.caller_id == user.pk,
+        "comment_form": CommentForm(initial={"visibility": "public"}),
     }
     return render(request, "incidents/incident_detail.html", context)
 

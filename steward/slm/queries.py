@@ -31,17 +31,21 @@ def explain(segment: SlaSegment) -> str:
     return segment.reason
 
 
-def clocks_for(record_type: str, record_id) -> list[dict]:
-    """The SLA clocks of one ticket with their ledgers, oldest segment first (two queries)."""
+def clocks_for(record_type: str, record_id, metrics=None) -> list[dict]:
+    """The SLA and OLA clocks of one ticket with their ledgers, oldest segment first (two
+    queries). ``metrics``: only the clocks of these metrics (the caller's audience: requesters
+    see their service level targets, never the groups' OLA clocks)."""
     rows = (
         SlaClock.objects.filter(record_type=record_type, record_id=str(record_id))
-        .select_related("definition", "calendar")
+        .select_related("definition", "ola", "calendar")
         .prefetch_related(Prefetch("segments", queryset=SlaSegment.objects.order_by("id")))
     )
+    if metrics is not None:
+        rows = rows.filter(metric__in=list(metrics))
     return [
         {
             "id": c.pk,
-            "definition": c.definition.name,
+            "definition": c.agreement.name,
             "metric": c.metric,
             "state": c.state,
             "priority": c.priority,

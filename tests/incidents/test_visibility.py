@@ -126,3 +126,24 @@ def test_a_requester_replies_and_reopens_through_the_api(desk, open_one, api_as)
     assert status == 200 and data["reopen_count"] == 1
     status, data = requester.post(f"incidents/{incident.number}/transitions", {"to": "cancelled"})
     assert status == 403
+
+
+def test_requesters_see_neither_the_handover_nor_the_assignment_of_their_incident(
+    desk, two_orgs, api_as
+):
+    """The requester's view of an incident is its own schema (RequesterIncidentOut): no pending
+    handover with its reason, no owning group, assignee or priority override (test_audiences.py
+    holds the whole contract)."""
+    retail, _ = two_orgs
+    ops.assign(desk["people"]["agent"], retail, desk["people"]["agent"])
+    for who in ("requester", "neighbour"):
+        client = api_as(desk["people"][who])
+        status, data = client.get(f"incidents/{retail.number}")
+        assert status == 200
+        for hidden in ("pending_handover", "handovers", "owning_group", "assignee"):
+            assert hidden not in data
+        assert "priority_overridden" not in data and "DB?" not in str(data)
+        status, page = client.get("incidents")
+        assert "DB?" not in str(page) and "pending_handover" not in page["items"][0]
+    status, data = api_as(desk["people"]["agent"]).get(f"incidents/{retail.number}")
+    assert data["pending_handover"]["reason"] == "DB?" and data["assignee"] is not None

@@ -8,6 +8,7 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -74,7 +75,7 @@ def list_attachments(request, number: str, page: Query[PageParams]):
     response={200: None, **ERRORS},
     summary="Download an attachment (always as a download)",
 )
-def download_attachment(request, number: str, attachment_id: int):
+def download_attachment(request, number: str, attachment_id: Id):
     return serve_attachment(request.auth, number, attachment_id)
 
 

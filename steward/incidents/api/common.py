@@ -8,6 +8,7 @@ from ninja import Router
 
 from steward.core.errors import NotFound, ValidationError
 from steward.incidents import queries, sla
+from steward.incidents.audiences import STAFF, audience_of
 from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
 from steward.incidents.models import (
     Handover,
@@ -101,6 +102,44 @@ def incident_out(i: Incident, *, new: bool = False) -> dict:
     }
 
 
+def incident_out_for_requester(i: Incident) -> dict:
+    """The requester's representation (``RequesterIncidentOut``; the fields are
+    ``audiences.REQUESTER_FIELDS``): built from the incident row alone. It reads no handovers,
+    no assignee, no override, no major-incident record, so nothing internal can slip into it."""
+    return {
+        "number": i.number,
+        "title": i.title,
+        "description": i.description,
+        "caller": _user(i.caller),
+        "organization": i.organization_id,
+        "service": _ref(i.service),
+        "category": _ref(i.category),
+        "subcategory": _ref(i.subcategory),
+        "impact": i.impact,
+        "urgency": i.urgency,
+        "priority": i.priority,
+        "status": i.status,
+        "status_category": STATUS_CATEGORY[i.status],
+        "hold_reason": i.hold_reason,
+        "resolution_code": i.resolution_code,
+        "resolution_notes": i.resolution_notes,
+        "reopen_count": i.reopen_count,
+        "created_at": i.created_at,
+        "updated_at": i.updated_at,
+        "resolved_at": i.resolved_at,
+        "closed_at": i.closed_at,
+        "version": i.version,
+    }
+
+
+def incident_out_for(user, i: Incident, *, new: bool = False) -> dict:
+    """The incident as ``user``'s audience sees it (audiences.py): the staff view for IT staff,
+    the requester's view for everyone else."""
+    if audience_of(user) == STAFF:
+        return incident_out(i, new=new)
+    return incident_out_for_requester(i)
+
+
 def _get(user, number: str) -> Incident:
     row = queries.incidents_for(user).filter(number=number.upper()).first()
     if row is None:
@@ -109,7 +148,7 @@ def _get(user, number: str) -> Incident:
 
 
 def _fresh(user, incident: Incident) -> dict:
-    return incident_out(_get(user, incident.number))
+    return incident_out_for(user, _get(user, incident.number))
 
 
 def _lookup(model, pk, field: str, qs=None, label: str | None = None):

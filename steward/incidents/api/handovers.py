@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -91,7 +92,7 @@ def handover_figures(request):
 
 
 @router.get("/handovers/{handover_id}", response={200: HandoverOut, **ERRORS}, summary="One")
-def get_handover(request, handover_id: int):
+def get_handover(request, handover_id: Id):
     return _handover_response(request.auth, handover_id)
 
 
@@ -100,7 +101,7 @@ def get_handover(request, handover_id: int):
     response={200: HandoverOut, **ERRORS},
     summary="Accept a handover (members of the receiving group)",
 )
-def accept_handover(request, handover_id: int, payload: AcceptIn):
+def accept_handover(request, handover_id: Id, payload: AcceptIn):
     handover = _handover(request.auth, handover_id)
     ops.accept_handover(request.auth, handover, take_assignment=payload.take_assignment)
     return _handover_response(request.auth, handover_id)
@@ -111,7 +112,7 @@ def accept_handover(request, handover_id: int, payload: AcceptIn):
     response={200: HandoverOut, **ERRORS},
     summary="Reject a handover with a reason (members of the receiving group)",
 )
-def reject_handover(request, handover_id: int, payload: RejectIn):
+def reject_handover(request, handover_id: Id, payload: RejectIn):
     handover = _handover(request.auth, handover_id)
     ops.reject_handover(request.auth, handover, reason=payload.reason)
     return _handover_response(request.auth, handover_id)
@@ -122,7 +123,7 @@ def reject_handover(request, handover_id: int, payload: RejectIn):
     response={200: HandoverOut, **ERRORS},
     summary="Withdraw a pending handover (the sending side)",
 )
-def cancel_handover(request, handover_id: int):
+def cancel_handover(request, handover_id: Id):
     handover = _handover(request.auth, handover_id)
     ops.cancel_handover(request.auth, handover)
     return _handover_response(request.auth, handover_id)

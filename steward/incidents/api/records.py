@@ -9,6 +9,7 @@ from ninja import Query
 from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound, ValidationError
 from steward.incidents import operations as ops
@@ -23,9 +24,10 @@ from steward.incidents.api.common import (
     _service,
     _user,
     _with_targets,
-    incident_out,
+    incident_out_for,
     router,
 )
+from steward.incidents.audiences import requester_changes
 from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
 from steward.incidents.models import (
     Comment,
@@ -37,7 +39,8 @@ from steward.incidents.schemas import (
     CommentOut,
     IncidentCreate,
     IncidentFilters,
-    IncidentOut,
+    IncidentForAudience,
+    IncidentPage,
     IncidentUpdate,
     TimelineEntryOut,
     TransitionIn,
@@ -46,7 +49,13 @@ from steward.incidents.schemas import (
 from steward.people.models import User
 
 
-@router.post("/incidents", response={201: IncidentOut, **ERRORS}, summary="Raise an incident")
+@router.post(
+    "/incidents",
+    response={201: IncidentForAudience, **ERRORS},
+    summary="Raise an incident",
+    description="Answers the incident as your audience sees it: IncidentOut for IT staff, "
+    "RequesterIncidentOut for requesters.",
+)
 def create_incident(request, payload: IncidentCreate):
     actor = request.auth
     data = payload.dict()
@@ -71,7 +80,7 @@ def create_incident(request, payload: IncidentCreate):
         parent=parent,
         affected_ci=_ci(actor, data["affected_ci"]),
     )
-    return HttpStatus(201, incident_out(incident, new=True))
+    return HttpStatus(201, incident_out_for(actor, incident, new=True))
 
 
 def _filtered(user, f: IncidentFilters):
@@ -110,26 +119,41 @@ def _filtered(user, f: IncidentFilters):
     return qs.order_by(order, "id" if order.startswith("-") else "-id")
 
 
-@router.get("/incidents", response={200: page_of(IncidentOut), **ERRORS}, summary="List incidents")
+@router.get(
+    "/incidents",
+    response={200: IncidentPage, **ERRORS},
+    summary="List incidents",
+    description="Items are IncidentOut for IT staff, RequesterIncidentOut for requesters.",
+)
 def list_incidents(request, filters: Query[IncidentFilters], page: Query[PageParams]):
-    result = paginate(_filtered(request.auth, filters), page)
+    user = request.auth
+    result = paginate(_filtered(user, filters), page)
     queries.with_relations(result["items"])
-    # acceptance targets of every pending handover on the page in one query
-    _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
-    result["items"] = [incident_out(i) for i in result["items"]]
-    # Rendered directly: incident_out builds exactly the IncidentOut shape (a test compares each
-    # item with the validated single-incident answer), and validating fifty nested objects
+    if user.is_it:
+        # acceptance targets of every pending handover on the page in one query
+        _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
+    result["items"] = [incident_out_for(user, i) for i in result["items"]]
+    # Rendered directly: incident_out_for builds exactly the audience's shape (a test compares
+    # each item with the validated single-incident answer), and validating fifty nested objects
     # again cost a fifth of the request.
     return Response(result)
 
 
-@router.get("/incidents/{number}", response={200: IncidentOut, **ERRORS}, summary="One incident")
+@router.get(
+    "/incidents/{number}",
+    response={200: IncidentForAudience, **ERRORS},
+    summary="One incident",
+    description="IncidentOut for IT staff; RequesterIncidentOut (no owning group, assignee, "
+    "handovers, priority override, configuration item or parent) for requesters.",
+)
 def get_incident(request, number: str):
-    return incident_out(_get(request.auth, number))
+    return incident_out_for(request.auth, _get(request.auth, number))
 
 
 @router.patch(
-    "/incidents/{number}", response={200: IncidentOut, **ERRORS}, summary="Change an incident"
+    "/incidents/{number}",
+    response={200: IncidentForAudience, **ERRORS},
+    summary="Change an incident",
 )
 def update_incident(request, number: str, payload: IncidentUpdate):
     actor = request.auth
@@ -137,9 +161,6 @@ def update_incident(request, number: str, payload: IncidentUpdate):
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     reason = data.pop("priority_reason", None) or ""
-    for name in ("title", "impact", "urgency", "priority"):
-        if name in data and data[name] is None:
-            raise ValidationError.field(name, "cannot be null")
     if "service" in data:
         data["service"] = _service(actor, data["service"])
     if "affected_ci" in data:
@@ -175,7 +196,7 @@ def update_incident(request, number: str, payload: IncidentUpdate):
 
 @router.post(
     "/incidents/{number}/transitions",
-    response={200: IncidentOut, **ERRORS},
+    response={200: IncidentForAudience, **ERRORS},
     summary="Move an incident through its lifecycle",
 )
 def transition(request, number: str, payload: TransitionIn):
@@ -245,6 +266,9 @@ def list_comments(request, number: str, page: Query[PageParams]):
 )
 def timeline(request, number: str, page: Query[PageParams]):
     incident = _get(request.auth, number)
+    # requesters read public entries only (queries.timeline), and of their changes only the
+    # fields of their audience (the created entry names the owning group, for one)
+    changes = (lambda c: c) if request.auth.is_it else requester_changes
     return paginate(
         queries.timeline(incident, request.auth),
         page,
@@ -253,7 +277,7 @@ def timeline(request, number: str, page: Query[PageParams]):
             "at": e.at,
             "actor": _user(e.actor),
             "action": e.action,
-            "changes": e.changes,
+            "changes": changes(e.changes),
             "comment": e.comment,
         },
     )
@@ -261,7 +285,7 @@ def timeline(request, number: str, page: Query[PageParams]):
 
 @router.post(
     "/incidents/{number}/watchers",
-    response={200: IncidentOut, **ERRORS},
+    response={200: IncidentForAudience, **ERRORS},
     summary="Add a watcher",
 )
 def add_watcher(request, number: str, payload: WatcherIn):
@@ -272,10 +296,10 @@ def add_watcher(request, number: str, payload: WatcherIn):
 
 @router.delete(
     "/incidents/{number}/watchers/{user_id}",
-    response={200: IncidentOut, **ERRORS},
+    response={200: IncidentForAudience, **ERRORS},
     summary="Remove a watcher",
 )
-def remove_watcher(request, number: str, user_id: int):
+def remove_watcher(request, number: str, user_id: Id):
     incident = _get(request.auth, number)
     user = User.objects.for_user(request.auth, "view").filter(pk=user_id).first()
     if user is None:

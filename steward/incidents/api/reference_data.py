@@ -9,6 +9,7 @@ from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.incidents import operations as ops
 from steward.incidents import sla
 from steward.incidents.api.common import _category, _get, router
+from steward.incidents.audiences import SLA_METRICS, audience_of
 from steward.incidents.models import (
     IncidentCategory,
     PriorityMatrix,
@@ -75,7 +76,10 @@ def set_priority_cell(request, payload: MatrixCellIn):
     "/incidents/{number}/slas",
     response={200: list[SlaClockOut], **ERRORS},
     summary="The incident's SLA and OLA clocks, each with its ledger in words",
+    description="IT staff see every clock; requesters only the response and resolution clocks "
+    "of their SLA (never the support groups' OLA clocks).",
 )
 def incident_slas(request, number: str):
     incident = _get(request.auth, number)
-    return clocks_for(sla.RECORD_TYPE, incident.pk)
+    metrics = SLA_METRICS[audience_of(request.auth)]
+    return clocks_for(sla.RECORD_TYPE, incident.pk, metrics)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -50,7 +51,7 @@ def save_view(request, payload: SavedViewIn):
 @router.delete(
     "/incident-views/{view_id}", response={204: None, **ERRORS}, summary="Delete a saved view"
 )
-def delete_view(request, view_id: int):
+def delete_view(request, view_id: Id):
     view = SavedView.objects.for_user(request.auth, "view").filter(pk=view_id).first()
     if view is None:
         raise NotFound(f"View {view_id} not found.")

@@ -16,7 +16,7 @@ from steward.core.errors import (
 )
 from steward.core.numbering import next_number, next_values
 from steward.core.operations import full_clean, require, require_admin
-from steward.incidents import sla
+from steward.incidents import audiences, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
     Priority,
@@ -316,11 +316,12 @@ def transition(
         recipients = [incident.caller, *_watchers(incident)]
         if action == "reopened" and incident.assignee:
             recipients.append(incident.assignee)
+        # the caller's message: the caller's fields only (audiences.CALLER_MESSAGE_FIELDS) and
+        # text written for the caller
         notify(
             actor,
             recipients,
-            subject=f"{incident.number} is {incident.get_status_display().lower()}: "
-            f"{incident.title}",
+            subject=audiences.caller_subject(incident),
             body=incident.resolution_notes if to == Status.RESOLVED else comment,
             link=link(incident),
             record=incident,
@@ -356,7 +357,7 @@ def _resolve_children(actor, parent: Incident) -> None:
         notify(
             actor,
             [child.caller, *_watchers(child)],
-            subject=f"{child.number} is resolved: {child.title}",
+            subject=audiences.caller_subject(child),
             body=parent.resolution_notes,
             link=link(child),
             record=child,

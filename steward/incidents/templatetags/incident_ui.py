@@ -13,6 +13,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from steward.incidents.audiences import REQUESTER, STAFF
 from steward.incidents.choices import Priority, Status
 
 register = template.Library()
@@ -63,9 +64,11 @@ def _when(value, months, zone, today) -> str:
 
 
 @register.simple_tag
-def incident_rows(incidents) -> str:
+def incident_rows(incidents, audience: str = REQUESTER) -> str:
     """The rows of a queue (see _incident_results.html for the columns): ``QueueRow`` values,
     each with ``pending`` (its pending handover or None) and ``overdue`` (past its target).
+    The columns are the audience's (``audiences.LIST_FIELDS``): a requester's rows have no
+    owning group, handover or assignee; each cell carries ``data-field``.
     Labels, month names and the link pattern are looked up once per page, not once per row;
     every value shown is escaped (with the standard library's ``html.escape``, which Django's
     ``escape`` wraps: the values are plain strings, and the wrapper's laziness checks cost more
@@ -84,23 +87,31 @@ def incident_rows(incidents) -> str:
         if i.service_name:
             service = f'<span class="cell-note">{escape_text(i.service_name)}</span>'
 
+        number = escape_text(i.number)
+        href = escape_text(url.format(i.number))
+        head = (
+            f'<tr><td class="nowrap" data-field="number"><a href="{href}">{number}</a></td>'
+            f'<td class="cell-title" data-field="title service">{escape_text(i.title)}{service}'
+            f'</td><td data-field="priority">{_priority_html(i.priority, priorities)}</td>'
+            f'<td data-field="status">{_status_html(i.status, statuses)}</td>'
+        )
+        updated = (
+            f'<td class="nowrap" data-field="updated_at">'
+            f"{_when(i.updated_at, months, zone, today)}</td></tr>"
+        )
+        if audience != STAFF:
+            rows.append(head + updated)
+            continue
         pending = ""
         if i.pending is not None:
             label = escape_text(pending_label % {"group": i.pending.to_group_name})
             pending = f'<span class="badge badge--orange">{label}</span>'
             if i.overdue:
                 pending += f' <span class="badge badge--red">{past_target}</span>'
-            pending = f'<span class="cell-badges">{pending}</span>'
+            pending = f'<span class="cell-badges" data-field="pending_handover">{pending}</span>'
         assignee = escape_text(i.assignee_name) if i.assignee_name else "—"
-        number = escape_text(i.number)
-        href = escape_text(url.format(i.number))
         rows.append(
-            f'<tr><td class="nowrap"><a href="{href}">{number}</a></td>'
-            f'<td class="cell-title">{escape_text(i.title)}{service}</td>'
-            f"<td>{_priority_html(i.priority, priorities)}</td>"
-            f"<td>{_status_html(i.status, statuses)}</td>"
-            f"<td>{escape_text(i.group_name)}{pending}</td>"
-            f'<td class="nowrap">{assignee}</td>'
-            f'<td class="nowrap">{_when(i.updated_at, months, zone, today)}</td></tr>'
+            head + f'<td data-field="owning_group">{escape_text(i.group_name)}{pending}</td>'
+            f'<td class="nowrap" data-field="assignee">{assignee}</td>' + updated
         )
     return mark_safe("\n".join(rows))
