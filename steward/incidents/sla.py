@@ -128,9 +128,10 @@ _METRICS = {
 }
 
 
-def clocks_for_page(incident: Incident) -> list[dict]:
-    """The clocks as the incident page shows them: state badge, share of the target used."""
-    rows = clocks_for(RECORD_TYPE, incident.pk)
+def clocks_for_page(incident: Incident, metrics=None) -> list[dict]:
+    """The clocks as the incident page shows them: state badge, share of the target used.
+    ``metrics``: only these (a requester's page shows their SLA's, not the groups' OLAs)."""
+    rows = clocks_for(RECORD_TYPE, incident.pk, metrics)
     for c in rows:
         c["badge"] = _BADGES.get(c["state"], "grey")
         c["metric_label"] = _METRICS.get(c["metric"], c["metric"])

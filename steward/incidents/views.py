@@ -452,8 +452,8 @@ def incident_detail(request, number: str):
 
 def _requester_detail(request, incident: Incident):
     """The incident page of a requester: built from the requester's fields only
-    (audiences.PAGE_FIELDS). No handovers, measures, SLA/OLA clocks, major-incident record or
-    staff forms are read, so the template has none to show; the timeline keeps public entries
+    (audiences.PAGE_FIELDS). No handovers, measures, OLA clocks, major-incident record or
+    staff forms are read (the SLA's response and resolution clocks are), so the template has none to show; the timeline keeps public entries
     and, of their changes, the requester's fields."""
     user = request.user
     history = list(queries.timeline(incident, user)[:TIMELINE_LIMIT])
@@ -464,7 +464,8 @@ def _requester_detail(request, incident: Incident):
         "incident": incident,
         "pending": None,
         "measures": None,
-        "slas": [],
+        # the targets the organisation was promised: response and resolution, with the ledger
+        "slas": sla.clocks_for_page(incident, audiences.SLA_METRICS[audiences.REQUESTER]),
         "history": history,
         "major": None,
         "attachments": list(

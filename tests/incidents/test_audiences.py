@@ -255,6 +255,17 @@ def test_sla_clocks_are_the_audience_clocks(desk, scene, api_as, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_the_page_shows_the_audience_clocks(desk, scene, client_for, role):
+    """A requester's page shows the targets their organisation was promised (response and
+    resolution, with why the due time is what it is); only staff see the groups' OLA clocks."""
+    audience = ROLES[role]
+    html = client_for(_user(desk, role)).get(f"/incidents/{scene.number}/").content.decode()
+    assert 'id="slas"' in html
+    assert ">Response<" in html and ">Resolution<" in html
+    assert (">Handover acceptance<" in html) == (audience == STAFF)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_timeline_changes_are_the_audience_fields(desk, scene, api_as, role):
     audience = ROLES[role]
     status, page = api_as(_user(desk, role)).get(f"incidents/{scene.number}/timeline")
