@@ -452,9 +452,9 @@ def incident_detail(request, number: str):
 
 def _requester_detail(request, incident: Incident):
     """The incident page of a requester: built from the requester's fields only
-    (audiences.PAGE_FIELDS). No handovers, measures, OLA clocks, major-incident record or
-    staff forms are read (the SLA's response and resolution clocks are), so the template has none to show; the timeline keeps public entries
-    and, of their changes, the requester's fields."""
+    (audiences.PAGE_FIELDS). No handovers, measures, OLA clocks, major-incident record or staff
+    forms are read, so the template has none to show; the SLA's response and resolution clocks
+    are. The timeline keeps public entries and, of their changes, the requester's fields."""
     user = request.user
     history = list(queries.timeline(incident, user)[:TIMELINE_LIMIT])
     for entry in history:  # read-only here: a journal entry is never saved again
