@@ -18,6 +18,7 @@ naming ``body``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import types
@@ -29,7 +30,15 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.parser import Parser
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -40,6 +49,10 @@ Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 #: Control characters refused in any text: C0 but tab, line feed and carriage return; DEL; C1.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
+#: The same rules as patterns, for the OpenAPI document (clients and fuzzers read them there;
+#: the validators above give the clearer message).
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 
 def _single_line(value: str) -> str:
@@ -48,8 +61,58 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _document(pattern: str):
+    return Field(json_schema_extra={"pattern": pattern})
+
+
+def _clean_text(value: str) -> str:
+    if problem := text_problem(value):
+        raise ValueError(problem)
+    return value
+
+
 #: Append to a text type that is one line: ``Annotated[str, StringConstraints(...), SINGLE_LINE]``.
 SINGLE_LINE = AfterValidator(_single_line)
+
+#: Search text in a query parameter (outside a :class:`QuerySchema`).
+SearchText = Annotated[
+    str, StringConstraints(max_length=200), AfterValidator(_clean_text), _document(TEXT_PATTERN)
+]
+#: A record's number in a path (``INC0000042``): one line of printable text; an unknown one is
+#: a 404 like any missing record.
+RecordNumber = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32),
+    AfterValidator(_clean_text),
+    AfterValidator(_single_line),
+    _document(LINE_PATTERN),
+]
+
+_NUMERIC = re.compile(r"^\s*[+-]?[0-9]+(\.[0-9]*)?\s*$")
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times are ISO 8601 text: pydantic would also read a number (or numeric text)
+    as Unix time, which no client means."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or _NUMERIC.match(value):
+        raise ValueError("must be an ISO 8601 date or time, e.g. 2026-04-24T13:30:00Z")
+    return value
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """An aware time in UTC (stored so anyway; PostgreSQL refuses offsets past ±15:59)."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range") from exc
+
+
+#: A moment in a query parameter (outside a :class:`QuerySchema`).
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_text), AfterValidator(_in_utc)]
 
 
 def text_problem(value: str) -> str | None:
@@ -108,6 +171,8 @@ def _json_kind(cls: type, name: str) -> str | None:
     leaves = _leaves(field.annotation)
     if leaves == {bool}:
         return "bool"
+    if leaves and all(t is AwareDatetime or issubclass(t, dt.date) for t in leaves if t):
+        return "time"
     if leaves and all(isinstance(t, type) and issubclass(t, int) for t in leaves):
         return "int"
     return None
@@ -134,11 +199,46 @@ def _query_number(value: Any) -> Any:
     return int(value) if isinstance(value, str) and _NUMBER.match(value) else value
 
 
+def _document_text_rules(schema: dict, model: type) -> None:
+    """Give every free-text property of an input schema the pattern its text is checked
+    against, so the OpenAPI document says what the API refuses."""
+    for name, prop in schema.get("properties", {}).items():
+        field = model.model_fields.get(name)
+        single = field is not None and any(
+            m is SINGLE_LINE for m in _metadata_of(field.annotation) + list(field.metadata)
+        )
+        _add_pattern(prop, LINE_PATTERN if single else TEXT_PATTERN)
+
+
+def _metadata_of(annotation) -> list:
+    found = []
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        found.extend(annotation.__metadata__)
+        found.extend(_metadata_of(typing.get_args(annotation)[0]))
+    elif origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            found.extend(_metadata_of(arg))
+    return found
+
+
+def _add_pattern(prop: dict, pattern: str) -> None:
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in prop.get(key, []):
+            _add_pattern(option, pattern)
+    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+        _add_pattern(prop["items"], pattern)
+    if prop.get("type") == "string" and not {"pattern", "format", "enum", "const", "$ref"} & set(
+        prop
+    ):
+        prop["pattern"] = pattern
+
+
 class StrictSchema(Schema):
     """A JSON request body: unknown fields refused, JSON types taken strictly, integers and text
     checked (see the module's docstring)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_text_rules)
     #: Query parameters arrive as text: :class:`QuerySchema` turns the strict JSON types off.
     _json_types: typing.ClassVar[bool] = True
 
@@ -146,6 +246,8 @@ class StrictSchema(Schema):
     @classmethod
     def _strict_json_types(cls, value: Any, info: ValidationInfo) -> Any:
         kind = _json_kind(cls, info.field_name)
+        if kind == "time":
+            return [_iso_text(v) for v in value] if isinstance(value, list) else _iso_text(value)
         if not cls._json_types:
             return _query_number(value) if kind == "int" else value
         if problem := _wrong_json_type(kind, value):
@@ -155,6 +257,8 @@ class StrictSchema(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, dt.datetime):
+            return _in_utc(value)
         if problem := _value_problem(value):
             raise ValueError(problem)
         return value

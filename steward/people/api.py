@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from ninja import Query, Router
 from ninja.responses import Status
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, SearchText
 from steward.core.api_support import (
     ERRORS,
     PageParams,
@@ -172,7 +172,7 @@ def update_user(request, user_id: Id, payload: UserUpdate):
     response={200: page_of(OrganizationOut), **ERRORS},
     summary="List organizations",
 )
-def list_organizations(request, page: Query[PageParams], q: str | None = None):
+def list_organizations(request, page: Query[PageParams], q: SearchText | None = None):
     qs = Organization.objects.for_user(request.auth, "view").order_by("name")
     if q:
         qs = qs.filter(Q(name__icontains=q[:200]) | Q(code__icontains=q[:200]))
@@ -208,7 +208,9 @@ def _groups():
 
 
 @router.get("/groups", response={200: page_of(GroupOut), **ERRORS}, summary="List support groups")
-def list_groups(request, page: Query[PageParams], q: str | None = None, member: Id | None = None):
+def list_groups(
+    request, page: Query[PageParams], q: SearchText | None = None, member: Id | None = None
+):
     qs = (
         _groups()
         .for_user(request.auth, "view")

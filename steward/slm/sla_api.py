@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from ninja import Query, Router, Status
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, Moment
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import PermissionDenied, ValidationError
 from steward.core.operations import get_visible
@@ -18,6 +17,7 @@ from steward.slm.models import Calendar, SlaDefinition
 from steward.slm.reports import compliance
 from steward.slm.sla_schemas import (
     ComplianceOut,
+    RecordType,
     SlaDefinitionCreate,
     SlaDefinitionOut,
     SlaDefinitionUpdate,
@@ -73,7 +73,10 @@ def _definitions():
 
 @router.get("", response={200: page_of(SlaDefinitionOut), **ERRORS}, summary="SLA definitions")
 def list_definitions(
-    request, page: Query[PageParams], record_type: str | None = None, service: Id | None = None
+    request,
+    page: Query[PageParams],
+    record_type: RecordType | None = None,
+    service: Id | None = None,
 ):
     qs = _definitions().for_user(request.auth, "view").order_by("name")
     if record_type:
@@ -124,8 +127,8 @@ def sign_off(request, definition_id: Id):
 def sla_compliance(
     request,
     group_by: Literal["service", "priority", "month"] = "service",
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
 ):
     if not request.auth.is_it:
         raise PermissionDenied("SLA reports are for IT staff.")

@@ -338,3 +338,39 @@ def test_a_401_says_how_to_authenticate():
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+# --- dates and times are ISO text --------------------------------------------------------------
+
+
+def test_a_time_sent_as_a_number_is_refused_not_read_as_unix_time(raw, world):
+    from steward.slm.models import Calendar
+
+    calendar = Calendar.objects.order_by("pk").first()
+    status, body, _ = raw("post", f"calendars/{calendar.pk}/add", {"start": 0, "seconds": 0})
+    assert status == 422
+    assert "ISO 8601" in assert_error(body, "start")[0]
+    for value in ("12", "0.5"):
+        status, body, _ = raw("get", f"sla-reports/compliance?until={value}")
+        assert status == 422
+        assert assert_error(body, "until")
+
+
+def test_a_time_with_any_utc_offset_is_read_in_utc_on_both_databases(raw):
+    status, body, _ = raw("get", "sla-reports/compliance?since=2026-01-01T00:00:00%2B16:00")
+    assert status == 200, body
+    assert body["since"].startswith("2025-12-31T08:00:00")
+
+
+def test_the_document_says_which_text_is_refused():
+    from steward.api import api
+    from steward.core.api_input import LINE_PATTERN, TEXT_PATTERN
+
+    doc = api.get_openapi_schema(path_prefix="/api/v1")
+    number = doc["paths"]["/api/v1/incidents/{number}"]["get"]["parameters"][0]
+    assert number["name"] == "number" and number["schema"]["pattern"] == LINE_PATTERN
+    create = doc["components"]["schemas"]["IncidentCreate"]["properties"]
+    assert create["title"]["pattern"] == LINE_PATTERN
+    assert create["description"]["pattern"] == TEXT_PATTERN
+    groups = doc["paths"]["/api/v1/groups"]["get"]["parameters"]
+    assert next(p for p in groups if p["name"] == "q")["schema"]["anyOf"][0]["pattern"]

@@ -8,7 +8,7 @@ from ninja import File, Form, Query
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -59,7 +59,7 @@ def add_attachment(
     response={200: page_of(AttachmentOut), **ERRORS},
     summary="Attachments, oldest first (public ones only for requesters)",
 )
-def list_attachments(request, number: str, page: Query[PageParams]):
+def list_attachments(request, number: RecordNumber, page: Query[PageParams]):
     incident = _get(request.auth, number)
     qs = (
         Attachment.objects.for_user(request.auth, "view")
@@ -75,7 +75,7 @@ def list_attachments(request, number: str, page: Query[PageParams]):
     response={200: None, **ERRORS},
     summary="Download an attachment (always as a download)",
 )
-def download_attachment(request, number: str, attachment_id: Id):
+def download_attachment(request, number: RecordNumber, attachment_id: Id):
     return serve_attachment(request.auth, number, attachment_id)
 
 

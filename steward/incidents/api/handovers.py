@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -49,7 +49,7 @@ def _handover_response(actor, pk: int) -> dict:
     response={201: HandoverOut, **ERRORS},
     summary="Hand the incident over to another group (pending until accepted)",
 )
-def hand_over(request, number: str, payload: HandoverIn):
+def hand_over(request, number: RecordNumber, payload: HandoverIn):
     incident = _get(request.auth, number)
     to_group = _group(request.auth, payload.to_group, "to_group")
     handover = ops.hand_over(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import RecordNumber
 from steward.core.api_support import ERRORS
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
@@ -75,7 +76,7 @@ def _major_response(user, incident: Incident) -> dict:
     response={201: MajorOut, **ERRORS},
     summary="Declare the incident major (group managers, administrators)",
 )
-def declare_major(request, number: str, payload: MajorIn):
+def declare_major(request, number: RecordNumber, payload: MajorIn):
     incident = _get(request.auth, number)
     manager = _person(request.auth, payload.manager, "manager")
     ops.declare_major(request.auth, incident, reason=payload.reason, manager=manager)
@@ -87,7 +88,7 @@ def declare_major(request, number: str, payload: MajorIn):
     response={200: MajorOut, **ERRORS},
     summary="The major-incident record: manager, updates, review",
 )
-def get_major(request, number: str):
+def get_major(request, number: RecordNumber):
     return _major_response(request.auth, _get(request.auth, number))
 
 
@@ -96,7 +97,7 @@ def get_major(request, number: str):
     response={201: MajorOut, **ERRORS},
     summary="Send a stakeholder update through the outbox",
 )
-def stakeholder_update(request, number: str, payload: UpdateIn):
+def stakeholder_update(request, number: RecordNumber, payload: UpdateIn):
     incident = _get(request.auth, number)
     ops.post_stakeholder_update(request.auth, incident, body=payload.body)
     return HttpStatus(201, _major_response(request.auth, incident))
@@ -107,7 +108,7 @@ def stakeholder_update(request, number: str, payload: UpdateIn):
     response={201: MajorOut, **ERRORS},
     summary="Record the post-incident review (cause and follow-up actions with owners)",
 )
-def record_review(request, number: str, payload: ReviewIn):
+def record_review(request, number: RecordNumber, payload: ReviewIn):
     incident = _get(request.auth, number)
     actions = [
         (a.description, _person(request.auth, a.owner, f"actions.{n}.owner"))

@@ -9,7 +9,7 @@ from ninja import Query
 from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.core.errors import NotFound, ValidationError
 from steward.incidents import operations as ops
@@ -146,7 +146,7 @@ def list_incidents(request, filters: Query[IncidentFilters], page: Query[PagePar
     description="IncidentOut for IT staff; RequesterIncidentOut (no owning group, assignee, "
     "handovers, priority override, configuration item or parent) for requesters.",
 )
-def get_incident(request, number: str):
+def get_incident(request, number: RecordNumber):
     return incident_out_for(request.auth, _get(request.auth, number))
 
 
@@ -155,7 +155,7 @@ def get_incident(request, number: str):
     response={200: IncidentForAudience, **ERRORS},
     summary="Change an incident",
 )
-def update_incident(request, number: str, payload: IncidentUpdate):
+def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
     actor = request.auth
     incident = _get(actor, number)
     data = payload.dict(exclude_unset=True)
@@ -199,7 +199,7 @@ def update_incident(request, number: str, payload: IncidentUpdate):
     response={200: IncidentForAudience, **ERRORS},
     summary="Move an incident through its lifecycle",
 )
-def transition(request, number: str, payload: TransitionIn):
+def transition(request, number: RecordNumber, payload: TransitionIn):
     incident = _get(request.auth, number)
     ops.transition(
         request.auth,
@@ -231,7 +231,7 @@ def comment_out(c: Comment, number: str) -> dict:
     response={201: CommentOut, **ERRORS},
     summary="Add a work note (internal) or a reply (public)",
 )
-def add_comment(request, number: str, payload: CommentIn):
+def add_comment(request, number: RecordNumber, payload: CommentIn):
     incident = _get(request.auth, number)
     comment = ops.add_comment(
         request.auth,
@@ -248,7 +248,7 @@ def add_comment(request, number: str, payload: CommentIn):
     response={200: page_of(CommentOut), **ERRORS},
     summary="Comments, oldest first (requesters see replies only)",
 )
-def list_comments(request, number: str, page: Query[PageParams]):
+def list_comments(request, number: RecordNumber, page: Query[PageParams]):
     incident = _get(request.auth, number)
     qs = (
         Comment.objects.for_user(request.auth, "view")
@@ -264,7 +264,7 @@ def list_comments(request, number: str, page: Query[PageParams]):
     response={200: page_of(TimelineEntryOut), **ERRORS},
     summary="The journal of an incident, oldest first",
 )
-def timeline(request, number: str, page: Query[PageParams]):
+def timeline(request, number: RecordNumber, page: Query[PageParams]):
     incident = _get(request.auth, number)
     # requesters read public entries only (queries.timeline), and of their changes only the
     # fields of their audience (the created entry names the owning group, for one)
@@ -288,7 +288,7 @@ def timeline(request, number: str, page: Query[PageParams]):
     response={200: IncidentForAudience, **ERRORS},
     summary="Add a watcher",
 )
-def add_watcher(request, number: str, payload: WatcherIn):
+def add_watcher(request, number: RecordNumber, payload: WatcherIn):
     incident = _get(request.auth, number)
     ops.add_watcher(request.auth, incident, _person(request.auth, payload.user, "user"))
     return _fresh(request.auth, incident)
@@ -299,7 +299,7 @@ def add_watcher(request, number: str, payload: WatcherIn):
     response={200: IncidentForAudience, **ERRORS},
     summary="Remove a watcher",
 )
-def remove_watcher(request, number: str, user_id: Id):
+def remove_watcher(request, number: RecordNumber, user_id: Id):
     incident = _get(request.auth, number)
     user = User.objects.for_user(request.auth, "view").filter(pk=user_id).first()
     if user is None:

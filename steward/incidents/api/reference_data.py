@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
+from steward.core.api_input import RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.incidents import operations as ops
 from steward.incidents import sla
@@ -79,7 +80,7 @@ def set_priority_cell(request, payload: MatrixCellIn):
     description="IT staff see every clock; requesters only the response and resolution clocks "
     "of their SLA (never the support groups' OLA clocks).",
 )
-def incident_slas(request, number: str):
+def incident_slas(request, number: RecordNumber):
     incident = _get(request.auth, number)
     metrics = SLA_METRICS[audience_of(request.auth)]
     return clocks_for(sla.RECORD_TYPE, incident.pk, metrics)
