@@ -23,7 +23,19 @@ from pydantic import create_model
 from steward.core.api_input import INT64_MAX, BodyError, QuerySchema, StrictSchema
 from steward.core.errors import DomainError, ValidationError
 
-__all__ = ["ERRORS", "ErrorOut", "PageParams", "StrictSchema", "error_response", "paginate"]
+__all__ = [
+    "ERRORS",
+    "ErrorOut",
+    "PageParams",
+    "StrictSchema",
+    "error_response",
+    "named_ref",
+    "paginate",
+    "person_brief",
+    "ref_or_422",
+    "visible_ref",
+    "visible_refs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -228,15 +240,35 @@ ERRORS = {
 }
 
 
-def visible_ref(queryset, actor, field: str, pk: int | None, label: str):
-    """The row ``pk`` of ``queryset`` that ``actor`` may see, for an input field; a missing or
-    invisible one is a 422 naming the field. ``None`` stays ``None``."""
+def person_brief(user) -> dict | None:
+    """A person as every API answer names one: ``{id, username, name}`` (``UserBrief``)."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.display_name}
+
+
+def named_ref(obj) -> dict | None:
+    """A record as answers refer to one: ``{id, name}`` (a group, a service, a CI, a category)."""
+    return None if obj is None else {"id": obj.pk, "name": obj.name}
+
+
+def ref_or_422(queryset, field: str, pk: int | None, label: str):
+    """The row ``pk`` of ``queryset`` for an input field; a missing one is a 422 naming the
+    field. ``None`` stays ``None``."""
     if pk is None:
         return None
-    row = queryset.for_user(actor, "view").filter(pk=pk).first()
+    row = queryset.filter(pk=pk).first()
     if row is None:
         raise ValidationError.field(field, f"{label} {pk} does not exist")
     return row
+
+
+def visible_ref(queryset, actor, field: str, pk: int | None, label: str):
+    """Like :func:`ref_or_422`, among the rows ``actor`` may see: an invisible row answers
+    exactly like a missing one."""
+    if pk is None:
+        return None
+    return ref_or_422(queryset.for_user(actor, "view"), field, pk, label)
 
 
 def visible_refs(queryset, actor, field: str, pks: list[int], label_plural: str) -> list:

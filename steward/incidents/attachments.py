@@ -1,10 +1,18 @@
-"""Attachment content checks: a cleaned file name and a content type sniffed from the first
-bytes against an allow-list (the uploader's claimed type and extension are ignored)."""
+"""Attachments: content checks (a cleaned file name and a content type sniffed from the first
+bytes against an allow-list; the uploader's claimed type and extension are ignored) and
+serving a file to the pages and the API after the permission check."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+
+from steward.core.errors import NotFound
+from steward.incidents import queries
+from steward.incidents.models import Attachment
 
 #: (magic prefix, content type) — the only binary types accepted.
 SIGNATURES = [
@@ -44,3 +52,27 @@ def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[\x00-\x1f\x7f\"<>|*?:;]", "_", name).strip(" .")
     return (name or "attachment")[:200]
+
+
+def serve_attachment(user, number: str, attachment_id: int):
+    """The file, after checking the user may see the incident and the attachment now."""
+    incident = queries.incidents_for(user).filter(number=number.upper()).first()
+    if incident is None:
+        raise NotFound(f"Incident {number} not found.")
+    attachment = (
+        Attachment.objects.for_user(user, "view")
+        .filter(incident=incident, pk=attachment_id)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(f"Attachment {attachment_id} not found.")
+    response = FileResponse(
+        default_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.file_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

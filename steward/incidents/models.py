@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
@@ -89,6 +90,11 @@ class IncidentQuerySet(RestrictedQuerySet):
     def active(self):
         """Incidents in an open or paused status (served by the queue indexes)."""
         return self.filter(ACTIVE)
+
+
+def incident_url(number: str) -> str:
+    """The incident's page (for links in notifications, search hits and clocks)."""
+    return reverse("incident_detail", args=[number])
 
 
 class Incident(VersionedModel):
@@ -195,6 +201,9 @@ class Incident(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return incident_url(self.number)
 
     @property
     def status_category(self) -> str:

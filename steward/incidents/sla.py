@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from steward.incidents.choices import HandoverStatus, Status, status_category
-from steward.incidents.models import Handover, Incident
+from steward.incidents.models import Handover, Incident, incident_url
 from steward.ownership import gaps
 from steward.slm import operations as slm
 from steward.slm import records
@@ -101,16 +101,14 @@ def _recipients(incident: Incident, level: str) -> list:
     return people
 
 
-def register() -> None:
-    records.register(
-        records.TrackedType(
-            key=RECORD_TYPE,
-            instance=_instance,
-            label=lambda i: f"{i.number} {i.title}",
-            link=lambda i: f"/incidents/{i.number}/",
-            recipients=_recipients,
-        )
-    )
+#: How slm reaches an incident (declared in the incidents practice, apps.py).
+TRACKED_TYPE = records.TrackedType(
+    key=RECORD_TYPE,
+    instance=_instance,
+    label=lambda i: f"{i.number} {i.title}",
+    link=Incident.get_absolute_url,
+    recipients=_recipients,
+)
 
 
 _BADGES = {
@@ -202,18 +200,18 @@ def overdue_handover_gaps() -> list[dict]:
                 f"{h.incident.number} waits for {h.to_group.name} to accept or reject it since "
                 f"{h.created_at:%Y-%m-%d %H:%M} UTC: nobody owns the next step",
                 fixer,
-                f"/incidents/{h.incident.number}/",
+                incident_url(h.incident.number),
             )
         )
     return out
 
 
-def register_gaps() -> None:
-    gaps.register(
-        gaps.GapProvider(
-            "handover_overdue",
-            "Handovers past their acceptance target",
-            overdue_handover_gaps,
-            order=80,
-        )
-    )
+#: The incidents' ownership gaps (declared in the incidents practice, apps.py).
+GAP_PROVIDERS = (
+    gaps.GapProvider(
+        "handover_overdue",
+        "Handovers past their acceptance target",
+        overdue_handover_gaps,
+        order=80,
+    ),
+)

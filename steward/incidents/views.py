@@ -30,6 +30,7 @@ from steward.core.pagination import (
 from steward.core.statements import fetch_compiled
 from steward.incidents import audiences, queries, search, sla, tallies
 from steward.incidents import operations as ops
+from steward.incidents.attachments import serve_attachment
 from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
 from steward.incidents.forms import (
     QUEUES,
@@ -593,8 +594,6 @@ def incident_action(request, number: str, action: str):
 @require_GET
 def attachment_download(request, number: str, pk: int):
     """The file, after the same permission check as the API (always a download)."""
-    from steward.incidents.api import serve_attachment
-
     try:
         return serve_attachment(request.user, number, pk)
     except DomainError as exc:

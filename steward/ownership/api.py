@@ -6,9 +6,6 @@ IT staff read everything here; requesters see none of it (403 on the gap views, 
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from ninja import Query, Router
@@ -20,6 +17,7 @@ from steward.core.api_support import (
     PageParams,
     page_of,
     paginate,
+    person_brief,
     visible_ref,
     visible_refs,
 )
@@ -28,7 +26,8 @@ from steward.core.operations import get_visible, require_admin
 from steward.ownership import gaps as gap_registry
 from steward.ownership import operations as ops
 from steward.ownership import validation
-from steward.ownership.choices import Letter, Severity
+from steward.ownership.choices import Severity
+from steward.ownership.exports import raci_csv
 from steward.ownership.models import Activity, Process, RaciAssignment
 from steward.ownership.schemas import (
     ActivityCreate,
@@ -50,12 +49,6 @@ from steward.people.models import SupportGroup, User
 router = Router(tags=["ownership"])
 
 
-def _user(u: User | None) -> dict | None:
-    if u is None:
-        return None
-    return {"id": u.pk, "username": u.username, "name": u.display_name}
-
-
 def _brief(p: Process) -> dict:
     return {"id": p.pk, "key": p.key, "name": p.name}
 
@@ -66,8 +59,8 @@ def process_out(p: Process) -> dict:
         "key": p.key,
         "name": p.name,
         "description": p.description,
-        "owner": _user(p.owner),
-        "managers": [_user(m) for m in p.managers.all()],
+        "owner": person_brief(p.owner),
+        "managers": [person_brief(m) for m in p.managers.all()],
         "activity_count": p.activity_count,
         "version": p.version,
     }
@@ -186,7 +179,7 @@ def raci_out(process: Process, findings: list[dict]) -> dict:
                         "id": a.pk,
                         "letter": a.letter,
                         "party": _party(a),
-                        "accountable_person": _user(a.accountable_person),
+                        "accountable_person": person_brief(a.accountable_person),
                     }
                     for a in act.assignments.all()
                 ],
@@ -296,29 +289,6 @@ def validate_raci(request, process_id: Id):
             for r in validation.RULES
         ],
     }
-
-
-def raci_csv(process: Process) -> str:
-    """The matrix as a spreadsheet: one row per activity, one column per party."""
-    parties: dict[tuple, str] = {}
-    for act in process.activities.all():
-        for a in act.assignments.all():
-            label = f"{a.party_name} ({a.party_kind})" if a.party_kind != "user" else a.party_name
-            parties.setdefault(a.party_key, label)
-    order = sorted(parties, key=lambda k: ({"role": 0, "group": 1, "user": 2}[k[0]], parties[k]))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Order", "Activity", *(parties[k] for k in order)])
-    letters = "".join(Letter.values)
-    for act in process.activities.all():
-        cells: dict[tuple, list[str]] = {}
-        for a in sorted(act.assignments.all(), key=lambda a: letters.index(a.letter)):
-            text = a.letter
-            if a.accountable_person_id:
-                text += f" ({a.accountable_person.display_name})"
-            cells.setdefault(a.party_key, []).append(text)
-        writer.writerow([act.order, act.name, *("/".join(cells.get(k, [])) for k in order)])
-    return out.getvalue()
 
 
 @router.get(

@@ -18,8 +18,8 @@ from steward.core.errors import DomainError
 from steward.ownership import gaps as gap_registry
 from steward.ownership import operations as ops
 from steward.ownership import validation
-from steward.ownership.api import raci_csv
 from steward.ownership.choices import Letter, Severity
+from steward.ownership.exports import raci_csv
 from steward.ownership.forms import ActivityForm, ProcessForm
 from steward.ownership.models import Activity, Process
 from steward.people.choices import IT_ROLES, Role

@@ -13,6 +13,7 @@ from steward.core.api_support import (
     PageParams,
     page_of,
     paginate,
+    person_brief,
     visible_ref,
     visible_refs,
 )
@@ -44,10 +45,6 @@ router = Router(tags=["people"])
 # --- serializers ------------------------------------------------------------------------------
 
 
-def user_brief(u: User | None) -> dict | None:
-    return None if u is None else {"id": u.pk, "username": u.username, "name": u.display_name}
-
-
 def user_out(u: User) -> dict:
     return {
         "id": u.pk,
@@ -73,13 +70,13 @@ def group_out(g: SupportGroup, members: bool = False) -> dict:
         "name": g.name,
         "description": g.description,
         "email": g.email,
-        "manager": user_brief(g.manager),
+        "manager": person_brief(g.manager),
         "is_active": g.is_active,
         "version": g.version,
     }
     if members:
         rows = list(g.members.all())
-        data["members"] = [user_brief(m) for m in rows]
+        data["members"] = [person_brief(m) for m in rows]
         data["member_count"] = len(rows)
     else:
         data["member_count"] = g.member_count

@@ -13,6 +13,7 @@ from steward.core.api_support import (
     PageParams,
     page_of,
     paginate,
+    person_brief,
     visible_ref,
     visible_refs,
 )
@@ -40,10 +41,6 @@ from steward.services.schemas import (
 router = Router(tags=["services"])
 
 
-def _brief(u) -> dict:
-    return {"id": u.pk, "username": u.username, "name": u.display_name}
-
-
 def service_out(s: Service) -> dict:
     support = {line: [] for line in SupportLine.values}
     for row in s.support.all():
@@ -54,9 +51,9 @@ def service_out(s: Service) -> dict:
         "name": s.name,
         "description": s.description,
         "kind": s.kind,
-        "owner": _brief(s.owner),
+        "owner": person_brief(s.owner),
         "owner_accepted_at": s.owner_accepted_at,
-        "pending_owner": _brief(pending.proposed_owner) if pending else None,
+        "pending_owner": person_brief(pending.proposed_owner) if pending else None,
         "criticality": s.criticality,
         "status": s.status,
         "review_date": s.review_date,

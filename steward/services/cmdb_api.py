@@ -15,8 +15,15 @@ from ninja.responses import Status
 from pydantic import StringConstraints
 
 from steward.core.api_input import SINGLE_LINE, Id, QuerySchema
-from steward.core.api_support import ERRORS, PageParams, StrictSchema, page_of, paginate
-from steward.core.errors import NotFound, ValidationError
+from steward.core.api_support import (
+    ERRORS,
+    PageParams,
+    StrictSchema,
+    page_of,
+    paginate,
+    visible_ref,
+)
+from steward.core.errors import NotFound
 from steward.core.operations import get_visible, require_admin
 from steward.people.models import SupportGroup
 from steward.people.schemas import GroupBrief, UserBrief, Version
@@ -242,15 +249,6 @@ def _rels():
     return CIRelationship.objects.select_related("source__ci_class", "target__ci_class")
 
 
-def _ref_of(qs, actor, field: str, pk: int | None, label: str):
-    if pk is None:
-        return None
-    row = qs.for_user(actor, "view").filter(pk=pk).first()
-    if row is None:
-        raise ValidationError.field(field, f"{label} {pk} does not exist")
-    return row
-
-
 # --- CI classes ---------------------------------------------------------------------------------
 
 
@@ -307,9 +305,11 @@ def list_cis(request, filters: Query[CIFilters], page: Query[PageParams]):
 
 def _ci_refs(actor, data: dict) -> dict:
     if "ci_class" in data:
-        data["ci_class"] = _ref_of(CIClass.objects, actor, "ci_class", data["ci_class"], "CI class")
+        data["ci_class"] = visible_ref(
+            CIClass.objects, actor, "ci_class", data["ci_class"], "CI class"
+        )
     if "owner_group" in data:
-        data["owner_group"] = _ref_of(
+        data["owner_group"] = visible_ref(
             SupportGroup.objects, actor, "owner_group", data["owner_group"], "group"
         )
     return data
@@ -409,8 +409,8 @@ def list_relationships(request, filters: Query[RelationshipFilters], page: Query
     summary="Relate two CIs: source <type> target",
 )
 def create_relationship(request, payload: RelationshipCreate):
-    source = _ref_of(_cis(), request.auth, "source", payload.source, "CI")
-    target = _ref_of(_cis(), request.auth, "target", payload.target, "CI")
+    source = visible_ref(_cis(), request.auth, "source", payload.source, "CI")
+    target = visible_ref(_cis(), request.auth, "target", payload.target, "CI")
     rel = ops.create_relationship(request.auth, source=source, target=target, type=payload.type)
     return Status(201, rel_out(_rels().get(pk=rel.pk)))
 
@@ -462,8 +462,8 @@ def list_links(request, filters: Query[ServiceCIFilters], page: Query[PageParams
 def create_link(request, payload: ServiceCICreate):
     if not request.auth.is_it:
         require_admin(request.auth, "link CIs to services")
-    service = _ref_of(Service.objects, request.auth, "service", payload.service, "service")
-    ci = _ref_of(_cis(), request.auth, "ci", payload.ci, "CI")
+    service = visible_ref(Service.objects, request.auth, "service", payload.service, "service")
+    ci = visible_ref(_cis(), request.auth, "ci", payload.ci, "CI")
     link = ops.link_service_ci(request.auth, service=service, ci=ci)
     return Status(201, link_out(_links().get(pk=link.pk)))
 

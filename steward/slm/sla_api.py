@@ -7,7 +7,14 @@ from typing import Literal
 from ninja import Query, Router, Status
 
 from steward.core.api_input import Id, Moment
-from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.api_support import (
+    ERRORS,
+    PageParams,
+    page_of,
+    paginate,
+    person_brief,
+    visible_ref,
+)
 from steward.core.errors import PermissionDenied, ValidationError
 from steward.core.operations import get_visible
 from steward.people.models import Organization
@@ -49,9 +56,7 @@ def definition_out(d: SlaDefinition) -> dict:
         "pause_when_paused": d.pause_when_paused,
         "reopen_policy": d.reopen_policy,
         "is_active": d.is_active,
-        "signed_off_by": None
-        if signer is None
-        else {"id": signer.pk, "username": signer.username, "name": signer.display_name},
+        "signed_off_by": person_brief(signer),
         "signed_off_at": d.signed_off_at,
         "version": d.version,
     }
@@ -60,10 +65,7 @@ def definition_out(d: SlaDefinition) -> dict:
 def _resolve(actor, data: dict) -> dict:
     for field, (model, label) in _REFS.items():
         if data.get(field) is not None:
-            row = model.objects.for_user(actor, "view").filter(pk=data[field]).first()
-            if row is None:
-                raise ValidationError.field(field, f"{label} {data[field]} does not exist")
-            data[field] = row
+            data[field] = visible_ref(model.objects, actor, field, data[field], label)
     return data
 
 

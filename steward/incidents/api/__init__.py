@@ -11,8 +11,7 @@ from steward.incidents.api import attachments  # noqa: F401
 from steward.incidents.api import major  # noqa: F401
 from steward.incidents.api import saved_views  # noqa: F401
 from steward.incidents.api import reference_data  # noqa: F401
-from steward.incidents.api.attachments import serve_attachment
 
 # isort: on
 
-__all__ = ["router", "serve_attachment"]
+__all__ = ["router"]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse
 from ninja import File, Form, Query
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 
 from steward.core.api_input import Id, RecordNumber
-from steward.core.api_support import ERRORS, PageParams, page_of, paginate
-from steward.core.errors import NotFound
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate, person_brief
 from steward.incidents import operations as ops
-from steward.incidents.api.common import _get, _user, router
+from steward.incidents.api.common import incident_for, router
+from steward.incidents.attachments import serve_attachment
 from steward.incidents.choices import Visibility
 from steward.incidents.models import (
     Attachment,
@@ -32,7 +30,7 @@ def attachment_out(a: Attachment, number: str) -> dict:
         "content_type": a.content_type,
         "size": a.size,
         "visibility": a.visibility,
-        "uploaded_by": _user(a.uploaded_by),
+        "uploaded_by": person_brief(a.uploaded_by),
         "created_at": a.created_at,
         "download": f"/api/v1/incidents/{number}/attachments/{a.pk}",
     }
@@ -49,7 +47,7 @@ def add_attachment(
     file: File[UploadedFile],
     visibility: Form[Visibility] = Visibility.INTERNAL,
 ):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     attachment = ops.add_attachment(request.auth, incident, file, visibility=visibility)
     return HttpStatus(201, attachment_out(attachment, incident.number))
 
@@ -60,7 +58,7 @@ def add_attachment(
     summary="Attachments, oldest first (public ones only for requesters)",
 )
 def list_attachments(request, number: RecordNumber, page: Query[PageParams]):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     qs = (
         Attachment.objects.for_user(request.auth, "view")
         .filter(incident=incident)
@@ -77,25 +75,3 @@ def list_attachments(request, number: RecordNumber, page: Query[PageParams]):
 )
 def download_attachment(request, number: RecordNumber, attachment_id: Id):
     return serve_attachment(request.auth, number, attachment_id)
-
-
-def serve_attachment(user, number: str, attachment_id: int):
-    """The file, after checking the user may see the incident and the attachment now."""
-    incident = _get(user, number)
-    attachment = (
-        Attachment.objects.for_user(user, "view")
-        .filter(incident=incident, pk=attachment_id)
-        .first()
-    )
-    if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} not found.")
-    response = FileResponse(
-        default_storage.open(attachment.stored_name, "rb"),
-        as_attachment=True,
-        filename=attachment.file_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Router
 
-from steward.core.errors import NotFound, ValidationError
+from steward.core.api_support import named_ref, person_brief, ref_or_422, visible_ref
+from steward.core.errors import NotFound
 from steward.incidents import queries, sla
 from steward.incidents.audiences import STAFF, audience_of
 from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
@@ -21,16 +22,6 @@ from steward.services.models import ConfigurationItem, Service
 router = Router(tags=["incidents"])
 
 
-def _user(u: User | None) -> dict | None:
-    if u is None:
-        return None
-    return {"id": u.pk, "username": u.username, "name": u.display_name}
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": obj.name} if obj is not None else None
-
-
 def _overdue(h: Handover, now) -> bool:
     """Past the acceptance target (set on the rows by :func:`_with_targets`)."""
     due = getattr(h, "_due", None)
@@ -41,14 +32,14 @@ def handover_out(h: Handover, number: str | None = None, now=None) -> dict:
     return {
         "id": h.pk,
         "incident": number or h.incident.number,
-        "from_group": _ref(h.from_group),
-        "to_group": _ref(h.to_group),
+        "from_group": named_ref(h.from_group),
+        "to_group": named_ref(h.to_group),
         "reason": h.reason,
         "note": h.note,
         "status": h.status,
-        "requested_by": _user(h.requested_by),
+        "requested_by": person_brief(h.requested_by),
         "created_at": h.created_at,
-        "decided_by": _user(h.decided_by),
+        "decided_by": person_brief(h.decided_by),
         "decided_at": h.decided_at,
         "rejection_reason": h.rejection_reason,
         "overdue": _overdue(h, now or timezone.now()),
@@ -61,17 +52,17 @@ def incident_out(i: Incident, *, new: bool = False) -> dict:
     m = queries.measures([]) if new else queries.incident_measures(i)
     pending = None if new else queries.pending_handover(i)
     if pending is not None and not hasattr(pending, "_due"):
-        _with_targets([pending])
+        with_targets([pending])
     return {
         "number": i.number,
         "title": i.title,
         "description": i.description,
-        "caller": _user(i.caller),
+        "caller": person_brief(i.caller),
         "organization": i.organization_id,
-        "service": _ref(i.service),
-        "affected_ci": _ref(i.affected_ci),
-        "category": _ref(i.category),
-        "subcategory": _ref(i.subcategory),
+        "service": named_ref(i.service),
+        "affected_ci": named_ref(i.affected_ci),
+        "category": named_ref(i.category),
+        "subcategory": named_ref(i.subcategory),
         "impact": i.impact,
         "urgency": i.urgency,
         "priority": i.priority,
@@ -79,8 +70,8 @@ def incident_out(i: Incident, *, new: bool = False) -> dict:
         "status": i.status,
         "status_category": STATUS_CATEGORY[i.status],
         "hold_reason": i.hold_reason,
-        "owning_group": _ref(i.owning_group),
-        "assignee": _user(i.assignee),
+        "owning_group": named_ref(i.owning_group),
+        "assignee": person_brief(i.assignee),
         "resolution_code": i.resolution_code,
         "resolution_notes": i.resolution_notes,
         "reopen_count": i.reopen_count,
@@ -110,11 +101,11 @@ def incident_out_for_requester(i: Incident) -> dict:
         "number": i.number,
         "title": i.title,
         "description": i.description,
-        "caller": _user(i.caller),
+        "caller": person_brief(i.caller),
         "organization": i.organization_id,
-        "service": _ref(i.service),
-        "category": _ref(i.category),
-        "subcategory": _ref(i.subcategory),
+        "service": named_ref(i.service),
+        "category": named_ref(i.category),
+        "subcategory": named_ref(i.subcategory),
         "impact": i.impact,
         "urgency": i.urgency,
         "priority": i.priority,
@@ -140,54 +131,44 @@ def incident_out_for(user, i: Incident, *, new: bool = False) -> dict:
     return incident_out_for_requester(i)
 
 
-def _get(user, number: str) -> Incident:
+def incident_for(user, number: str) -> Incident:
     row = queries.incidents_for(user).filter(number=number.upper()).first()
     if row is None:
         raise NotFound(f"Incident {number} not found.")
     return queries.with_relations([row])[0]
 
 
-def _fresh(user, incident: Incident) -> dict:
-    return incident_out_for(user, _get(user, incident.number))
+def fresh_out(user, incident: Incident) -> dict:
+    return incident_out_for(user, incident_for(user, incident.number))
 
 
-def _lookup(model, pk, field: str, qs=None, label: str | None = None):
-    if pk is None:
-        return None
-    row = (qs if qs is not None else model.objects).filter(pk=pk).first()
-    if row is None:
-        raise ValidationError.field(field, f"{label or field} {pk} does not exist")
-    return row
+def group_ref(actor, pk, field):
+    return visible_ref(SupportGroup.objects, actor, field, pk, "group")
 
 
-def _group(actor, pk, field):
-    return _lookup(SupportGroup, pk, field, SupportGroup.objects.for_user(actor, "view"), "group")
+def service_ref(actor, pk):
+    return visible_ref(Service.objects, actor, "service", pk, "service")
 
 
-def _service(actor, pk):
-    return _lookup(Service, pk, "service", Service.objects.for_user(actor, "view"))
+def ci_ref(actor, pk):
+    return visible_ref(ConfigurationItem.objects, actor, "affected_ci", pk, "configuration item")
 
 
-def _ci(actor, pk):
-    qs = ConfigurationItem.objects.for_user(actor, "view")
-    return _lookup(ConfigurationItem, pk, "affected_ci", qs, "configuration item")
+def person_ref(actor, pk, field):
+    return visible_ref(User.objects, actor, field, pk, "user")
 
 
-def _person(actor, pk, field):
-    return _lookup(User, pk, field, User.objects.for_user(actor, "view"), "user")
+def category_ref(pk, field):
+    return ref_or_422(IncidentCategory.objects, field, pk, "category")
 
 
-def _category(pk, field):
-    return _lookup(IncidentCategory, pk, field, label="category")
-
-
-def _handovers():
+def handovers_qs():
     return Handover.objects.select_related(
         "incident", "from_group", "to_group", "requested_by", "decided_by"
     )
 
 
-def _with_targets(rows: list[Handover]) -> list[Handover]:
+def with_targets(rows: list[Handover]) -> list[Handover]:
     due = sla.acceptance_due([h for h in rows if h.status == HandoverStatus.PENDING])
     for h in rows:
         h._due = due[h.pk][0] if h.pk in due else None

@@ -11,12 +11,12 @@ from steward.core.errors import NotFound
 from steward.incidents import operations as ops
 from steward.incidents import queries
 from steward.incidents.api.common import (
-    _get,
-    _group,
-    _handovers,
-    _with_targets,
+    group_ref,
     handover_out,
+    handovers_qs,
+    incident_for,
     router,
+    with_targets,
 )
 from steward.incidents.models import (
     Handover,
@@ -34,14 +34,14 @@ from steward.incidents.schemas import (
 
 
 def _handover(actor, pk: int) -> Handover:
-    row = _handovers().for_user(actor, "view").filter(pk=pk).first()
+    row = handovers_qs().for_user(actor, "view").filter(pk=pk).first()
     if row is None:
         raise NotFound(f"Handover {pk} not found.")
     return row
 
 
 def _handover_response(actor, pk: int) -> dict:
-    return handover_out(_with_targets([_handover(actor, pk)])[0])
+    return handover_out(with_targets([_handover(actor, pk)])[0])
 
 
 @router.post(
@@ -50,8 +50,8 @@ def _handover_response(actor, pk: int) -> dict:
     summary="Hand the incident over to another group (pending until accepted)",
 )
 def hand_over(request, number: RecordNumber, payload: HandoverIn):
-    incident = _get(request.auth, number)
-    to_group = _group(request.auth, payload.to_group, "to_group")
+    incident = incident_for(request.auth, number)
+    to_group = group_ref(request.auth, payload.to_group, "to_group")
     handover = ops.hand_over(
         request.auth, incident, to_group=to_group, reason=payload.reason, note=payload.note
     )
@@ -64,7 +64,7 @@ def hand_over(request, number: RecordNumber, payload: HandoverIn):
     summary="List handovers (newest first)",
 )
 def list_handovers(request, filters: Query[HandoverFilters], page: Query[PageParams]):
-    qs = _handovers().for_user(request.auth, "view")
+    qs = handovers_qs().for_user(request.auth, "view")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.to_group is not None:
@@ -76,7 +76,7 @@ def list_handovers(request, filters: Query[HandoverFilters], page: Query[PagePar
     if filters.overdue:
         qs = qs.filter(pk__in=[h.pk for h in ops.overdue_handovers()])
     result = paginate(qs.order_by("-id"), page)
-    result["items"] = [handover_out(h) for h in _with_targets(result["items"])]
+    result["items"] = [handover_out(h) for h in with_targets(result["items"])]
     return result
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ninja.responses import Status as HttpStatus
 
 from steward.core.api_input import RecordNumber
-from steward.core.api_support import ERRORS
+from steward.core.api_support import ERRORS, person_brief
 from steward.core.errors import NotFound
 from steward.incidents import operations as ops
-from steward.incidents.api.common import _get, _person, _user, router
+from steward.incidents.api.common import incident_for, person_ref, router
 from steward.incidents.models import (
     Incident,
     MajorIncident,
@@ -28,8 +28,8 @@ def major_out(major: MajorIncident, incident: Incident) -> dict:
     return {
         "incident": incident.number,
         "reason": major.reason,
-        "manager": _user(major.manager),
-        "declared_by": _user(major.declared_by),
+        "manager": person_brief(major.manager),
+        "declared_by": person_brief(major.declared_by),
         "declared_at": major.declared_at,
         "children": list(
             Incident.objects.filter(parent=incident).order_by("id").values_list("number", flat=True)
@@ -37,7 +37,7 @@ def major_out(major: MajorIncident, incident: Incident) -> dict:
         "updates": [
             {
                 "id": u.pk,
-                "author": _user(u.author),
+                "author": person_brief(u.author),
                 "body": u.body,
                 "recipients": u.recipients,
                 "created_at": u.created_at,
@@ -46,10 +46,10 @@ def major_out(major: MajorIncident, incident: Incident) -> dict:
         ],
         "review": {
             "cause": review.cause,
-            "recorded_by": _user(review.recorded_by),
+            "recorded_by": person_brief(review.recorded_by),
             "recorded_at": review.recorded_at,
             "actions": [
-                {"description": a.description, "owner": _user(a.owner)}
+                {"description": a.description, "owner": person_brief(a.owner)}
                 for a in review.actions.select_related("owner")
             ],
         }
@@ -77,8 +77,8 @@ def _major_response(user, incident: Incident) -> dict:
     summary="Declare the incident major (group managers, administrators)",
 )
 def declare_major(request, number: RecordNumber, payload: MajorIn):
-    incident = _get(request.auth, number)
-    manager = _person(request.auth, payload.manager, "manager")
+    incident = incident_for(request.auth, number)
+    manager = person_ref(request.auth, payload.manager, "manager")
     ops.declare_major(request.auth, incident, reason=payload.reason, manager=manager)
     return HttpStatus(201, _major_response(request.auth, incident))
 
@@ -89,7 +89,7 @@ def declare_major(request, number: RecordNumber, payload: MajorIn):
     summary="The major-incident record: manager, updates, review",
 )
 def get_major(request, number: RecordNumber):
-    return _major_response(request.auth, _get(request.auth, number))
+    return _major_response(request.auth, incident_for(request.auth, number))
 
 
 @router.post(
@@ -98,7 +98,7 @@ def get_major(request, number: RecordNumber):
     summary="Send a stakeholder update through the outbox",
 )
 def stakeholder_update(request, number: RecordNumber, payload: UpdateIn):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     ops.post_stakeholder_update(request.auth, incident, body=payload.body)
     return HttpStatus(201, _major_response(request.auth, incident))
 
@@ -109,9 +109,9 @@ def stakeholder_update(request, number: RecordNumber, payload: UpdateIn):
     summary="Record the post-incident review (cause and follow-up actions with owners)",
 )
 def record_review(request, number: RecordNumber, payload: ReviewIn):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     actions = [
-        (a.description, _person(request.auth, a.owner, f"actions.{n}.owner"))
+        (a.description, person_ref(request.auth, a.owner, f"actions.{n}.owner"))
         for n, a in enumerate(payload.actions)
     ]
     ops.record_review(request.auth, incident, cause=payload.cause, actions=actions)

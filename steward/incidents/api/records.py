@@ -10,22 +10,21 @@ from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
 
 from steward.core.api_input import Id, RecordNumber
-from steward.core.api_support import ERRORS, PageParams, page_of, paginate
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate, person_brief
 from steward.core.errors import NotFound, ValidationError
 from steward.incidents import operations as ops
 from steward.incidents import queries, search
 from steward.incidents.api.common import (
-    _category,
-    _ci,
-    _fresh,
-    _get,
-    _group,
-    _person,
-    _service,
-    _user,
-    _with_targets,
+    category_ref,
+    ci_ref,
+    fresh_out,
+    group_ref,
+    incident_for,
     incident_out_for,
+    person_ref,
     router,
+    service_ref,
+    with_targets,
 )
 from steward.incidents.audiences import requester_changes
 from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
@@ -59,7 +58,7 @@ from steward.people.models import User
 def create_incident(request, payload: IncidentCreate):
     actor = request.auth
     data = payload.dict()
-    caller = _person(actor, data["caller"], "caller") if data["caller"] is not None else actor
+    caller = person_ref(actor, data["caller"], "caller") if data["caller"] is not None else actor
     parent = None
     if data["parent"]:
         parent = Incident.objects.for_user(actor, "view").filter(number=data["parent"].upper())
@@ -71,14 +70,14 @@ def create_incident(request, payload: IncidentCreate):
         title=data["title"],
         description=data["description"],
         caller=caller,
-        service=_service(actor, data["service"]),
+        service=service_ref(actor, data["service"]),
         impact=data["impact"],
         urgency=data["urgency"],
-        owning_group=_group(actor, data["owning_group"], "owning_group"),
-        category=_category(data["category"], "category"),
-        subcategory=_category(data["subcategory"], "subcategory"),
+        owning_group=group_ref(actor, data["owning_group"], "owning_group"),
+        category=category_ref(data["category"], "category"),
+        subcategory=category_ref(data["subcategory"], "subcategory"),
         parent=parent,
-        affected_ci=_ci(actor, data["affected_ci"]),
+        affected_ci=ci_ref(actor, data["affected_ci"]),
     )
     return HttpStatus(201, incident_out_for(actor, incident, new=True))
 
@@ -131,7 +130,7 @@ def list_incidents(request, filters: Query[IncidentFilters], page: Query[PagePar
     queries.with_relations(result["items"])
     if user.is_it:
         # acceptance targets of every pending handover on the page in one query
-        _with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
+        with_targets([p for i in result["items"] if (p := queries.pending_handover(i))])
     result["items"] = [incident_out_for(user, i) for i in result["items"]]
     # Rendered directly: incident_out_for builds exactly the audience's shape (a test compares
     # each item with the validated single-incident answer), and validating fifty nested objects
@@ -147,7 +146,7 @@ def list_incidents(request, filters: Query[IncidentFilters], page: Query[PagePar
     "handovers, priority override, configuration item or parent) for requesters.",
 )
 def get_incident(request, number: RecordNumber):
-    return incident_out_for(request.auth, _get(request.auth, number))
+    return incident_out_for(request.auth, incident_for(request.auth, number))
 
 
 @router.patch(
@@ -157,19 +156,19 @@ def get_incident(request, number: RecordNumber):
 )
 def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
     actor = request.auth
-    incident = _get(actor, number)
+    incident = incident_for(actor, number)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     reason = data.pop("priority_reason", None) or ""
     if "service" in data:
-        data["service"] = _service(actor, data["service"])
+        data["service"] = service_ref(actor, data["service"])
     if "affected_ci" in data:
-        data["affected_ci"] = _ci(actor, data["affected_ci"])
+        data["affected_ci"] = ci_ref(actor, data["affected_ci"])
     for name in ("category", "subcategory"):
         if name in data:
-            data[name] = _category(data[name], name)
+            data[name] = category_ref(data[name], name)
     if "assignee" in data:
-        data["assignee"] = _person(actor, data["assignee"], "assignee")
+        data["assignee"] = person_ref(actor, data["assignee"], "assignee")
     if "description" in data and data["description"] is None:
         data["description"] = ""
     parent_given = "parent" in data
@@ -191,7 +190,7 @@ def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
                         "parent", f"incident {parent_number} does not exist"
                     )
             ops.link_parent(actor, incident, parent, version=version)
-    return _fresh(actor, incident)
+    return fresh_out(actor, incident)
 
 
 @router.post(
@@ -200,7 +199,7 @@ def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
     summary="Move an incident through its lifecycle",
 )
 def transition(request, number: RecordNumber, payload: TransitionIn):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     ops.transition(
         request.auth,
         incident,
@@ -211,14 +210,14 @@ def transition(request, number: RecordNumber, payload: TransitionIn):
         comment=payload.comment or "",
         version=payload.version,
     )
-    return _fresh(request.auth, incident)
+    return fresh_out(request.auth, incident)
 
 
 def comment_out(c: Comment, number: str) -> dict:
     return {
         "id": c.pk,
         "incident": number,
-        "author": _user(c.author),
+        "author": person_brief(c.author),
         "body": c.body,
         "visibility": c.visibility,
         "time_spent": c.time_spent,
@@ -232,7 +231,7 @@ def comment_out(c: Comment, number: str) -> dict:
     summary="Add a work note (internal) or a reply (public)",
 )
 def add_comment(request, number: RecordNumber, payload: CommentIn):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     comment = ops.add_comment(
         request.auth,
         incident,
@@ -249,7 +248,7 @@ def add_comment(request, number: RecordNumber, payload: CommentIn):
     summary="Comments, oldest first (requesters see replies only)",
 )
 def list_comments(request, number: RecordNumber, page: Query[PageParams]):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     qs = (
         Comment.objects.for_user(request.auth, "view")
         .filter(incident=incident)
@@ -265,7 +264,7 @@ def list_comments(request, number: RecordNumber, page: Query[PageParams]):
     summary="The journal of an incident, oldest first",
 )
 def timeline(request, number: RecordNumber, page: Query[PageParams]):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     # requesters read public entries only (queries.timeline), and of their changes only the
     # fields of their audience (the created entry names the owning group, for one)
     changes = (lambda c: c) if request.auth.is_it else requester_changes
@@ -275,7 +274,7 @@ def timeline(request, number: RecordNumber, page: Query[PageParams]):
         lambda e: {
             "id": e.pk,
             "at": e.at,
-            "actor": _user(e.actor),
+            "actor": person_brief(e.actor),
             "action": e.action,
             "changes": changes(e.changes),
             "comment": e.comment,
@@ -289,9 +288,9 @@ def timeline(request, number: RecordNumber, page: Query[PageParams]):
     summary="Add a watcher",
 )
 def add_watcher(request, number: RecordNumber, payload: WatcherIn):
-    incident = _get(request.auth, number)
-    ops.add_watcher(request.auth, incident, _person(request.auth, payload.user, "user"))
-    return _fresh(request.auth, incident)
+    incident = incident_for(request.auth, number)
+    ops.add_watcher(request.auth, incident, person_ref(request.auth, payload.user, "user"))
+    return fresh_out(request.auth, incident)
 
 
 @router.delete(
@@ -300,9 +299,9 @@ def add_watcher(request, number: RecordNumber, payload: WatcherIn):
     summary="Remove a watcher",
 )
 def remove_watcher(request, number: RecordNumber, user_id: Id):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     user = User.objects.for_user(request.auth, "view").filter(pk=user_id).first()
     if user is None:
         raise NotFound(f"User {user_id} not found.")
     ops.remove_watcher(request.auth, incident, user)
-    return _fresh(request.auth, incident)
+    return fresh_out(request.auth, incident)

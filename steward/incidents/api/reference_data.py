@@ -9,7 +9,7 @@ from steward.core.api_input import RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate
 from steward.incidents import operations as ops
 from steward.incidents import sla
-from steward.incidents.api.common import _category, _get, router
+from steward.incidents.api.common import category_ref, incident_for, router
 from steward.incidents.audiences import SLA_METRICS, audience_of
 from steward.incidents.models import (
     IncidentCategory,
@@ -47,7 +47,7 @@ def list_categories(request, page: Query[PageParams]):
     summary="Add a category or subcategory (administrators)",
 )
 def create_category(request, payload: CategoryIn):
-    parent = _category(payload.parent, "parent")
+    parent = category_ref(payload.parent, "parent")
     c = ops.create_category(request.auth, name=payload.name, parent=parent)
     return HttpStatus(
         201, {"id": c.pk, "name": c.name, "parent": c.parent_id, "is_active": c.is_active}
@@ -81,6 +81,6 @@ def set_priority_cell(request, payload: MatrixCellIn):
     "of their SLA (never the support groups' OLA clocks).",
 )
 def incident_slas(request, number: RecordNumber):
-    incident = _get(request.auth, number)
+    incident = incident_for(request.auth, number)
     metrics = SLA_METRICS[audience_of(request.auth)]
     return clocks_for(sla.RECORD_TYPE, incident.pk, metrics)

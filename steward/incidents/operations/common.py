@@ -52,7 +52,7 @@ EDITABLE = {
 
 
 def link(incident: Incident) -> str:
-    return f"/incidents/{incident.number}/"
+    return incident.get_absolute_url()
 
 
 def _require_it(actor, what: str) -> None:
@@ -60,11 +60,11 @@ def _require_it(actor, what: str) -> None:
         raise PermissionDenied(f"Only IT staff may {what}.")
 
 
-def _is_member(user, group: SupportGroup) -> bool:
+def is_member(user, group: SupportGroup) -> bool:
     return group.manager_id == user.pk or group.members.filter(pk=user.pk, is_active=True).exists()
 
 
-def _locked(incident: Incident) -> Incident:
+def locked(incident: Incident) -> Incident:
     """Re-read the incident under a row lock (PostgreSQL; SQLite's write lock serializes)."""
     fresh = Incident.objects.select_for_update().get(pk=incident.pk)
     for f in Incident._meta.concrete_fields:
@@ -81,7 +81,7 @@ def _locked(incident: Incident) -> Incident:
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
 
-def _require_not_final(incident: Incident) -> None:
+def require_not_final(incident: Incident) -> None:
     if incident.status in FINAL_STATUSES:
         raise Conflict(
             f"{incident.number} is {incident.status}: it can no longer be changed.",
@@ -89,12 +89,12 @@ def _require_not_final(incident: Incident) -> None:
         )
 
 
-def _check_level(name: str, value) -> None:
+def check_level(name: str, value) -> None:
     if value not in Level.values:
         raise ValidationError.field(name, "must be 1 (high), 2 (medium) or 3 (low)")
 
 
-def _may_see(user: User, incident: Incident) -> bool:
+def may_see(user: User, incident: Incident) -> bool:
     """Whether ``user`` may read ``incident`` (the rule of Incident.permission_filter, in
     memory, so a mention never tells anyone about an incident they cannot see)."""
     if user.is_it:

@@ -26,7 +26,7 @@ from steward.incidents.models import (
     Incident,
     Watcher,
 )
-from steward.incidents.operations.common import _may_see, link
+from steward.incidents.operations.common import link, may_see
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
 
@@ -54,7 +54,7 @@ def mentioned(body: str) -> tuple[list[User], list[SupportGroup]]:
     return users, groups
 
 
-def _watchers(incident: Incident) -> list[User]:
+def watchers_of(incident: Incident) -> list[User]:
     return list(User.objects.filter(pk__in=incident.watchers.values("user_id"), is_active=True))
 
 
@@ -106,16 +106,16 @@ def add_comment(
         for m in g.members.filter(is_active=True):
             recipients.setdefault(m.pk, m)
     if visibility == Visibility.PUBLIC:
-        for u in [incident.caller, *_watchers(incident)]:
+        for u in [incident.caller, *watchers_of(incident)]:
             recipients.setdefault(u.pk, u)
         if incident.assignee_id:
             recipients.setdefault(incident.assignee_id, incident.assignee)
     else:
         # a work note is internal: only IT staff hear of it, however they were named
-        for u in _watchers(incident):
+        for u in watchers_of(incident):
             recipients.setdefault(u.pk, u)
         recipients = {pk: u for pk, u in recipients.items() if u.is_it}
-    recipients = {pk: u for pk, u in recipients.items() if _may_see(u, incident)}
+    recipients = {pk: u for pk, u in recipients.items() if may_see(u, incident)}
     if recipients:
         kind = "Reply" if visibility == Visibility.PUBLIC else "Work note"
         notify(

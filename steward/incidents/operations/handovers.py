@@ -23,7 +23,7 @@ from steward.incidents.models import (
     Handover,
     Incident,
 )
-from steward.incidents.operations.common import _is_member, _locked, link
+from steward.incidents.operations.common import is_member, link, locked
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup
 
@@ -36,7 +36,7 @@ def hand_over(
 ) -> Handover:
     """Ask ``to_group`` to take the incident. Ownership stays with the sender until accepted."""
     require(actor, "change", incident)
-    _locked(incident)
+    locked(incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
             f"{incident.number} is {incident.status}: only open incidents can be handed over.",
@@ -115,7 +115,7 @@ def _require_receiver(actor, handover: Handover, what: str) -> None:
         return
     if not actor.is_it:
         raise NotFound("Handover not found.")
-    if not _is_member(actor, handover.to_group):
+    if not is_member(actor, handover.to_group):
         raise PermissionDenied(
             f"Only members of {handover.to_group.name} may {what} this handover."
         )
@@ -127,7 +127,7 @@ def accept_handover(actor, handover: Handover, *, take_assignment: bool = False)
     assignment."""
     handover = _pending(handover)
     _require_receiver(actor, handover, "accept")
-    incident = _locked(handover.incident)
+    incident = locked(handover.incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
             f"{incident.number} is {incident.status}; the handover can only be cancelled.",
@@ -223,7 +223,7 @@ def cancel_handover(actor, handover: Handover) -> Handover:
     if actor is not None:
         if not actor.is_it:
             raise NotFound("Handover not found.")
-        if actor.pk != handover.requested_by_id and not _is_member(actor, handover.from_group):
+        if actor.pk != handover.requested_by_id and not is_member(actor, handover.from_group):
             raise PermissionDenied(
                 f"Only the requester or members of {handover.from_group.name} may cancel it."
             )

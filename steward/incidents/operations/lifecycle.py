@@ -30,13 +30,13 @@ from steward.incidents.models import (
 from steward.incidents.operations.common import (
     EDITABLE,
     FIELDS,
-    _check_level,
-    _locked,
-    _require_not_final,
+    check_level,
     link,
+    locked,
+    require_not_final,
 )
-from steward.incidents.operations.communication import _watchers
-from steward.incidents.operations.reference_data import _check_categories, _route, priority_for
+from steward.incidents.operations.communication import watchers_of
+from steward.incidents.operations.reference_data import check_categories, priority_for, route_to
 from steward.incidents.workflow import INCIDENT, REOPEN
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
@@ -88,12 +88,12 @@ def open_incident(
         raise PermissionDenied(f"Only IT staff may set {field}.", {field: ["IT staff only"]})
     if not caller.is_active:
         raise ValidationError.field("caller", f"user {caller.username!r} is inactive")
-    _check_level("impact", impact)
-    _check_level("urgency", urgency)
-    _check_categories(category, subcategory)
+    check_level("impact", impact)
+    check_level("urgency", urgency)
+    check_categories(category, subcategory)
     if affected_ci is not None and service is None:
         service = propose_service(affected_ci)
-    group = _route(owning_group, service)
+    group = route_to(owning_group, service)
     incident = Incident(
         title=title,
         description=description,
@@ -163,7 +163,7 @@ def update_incident(
 ) -> Incident:
     """Change fields of an incident. A priority other than the matrix's needs a reason."""
     require(actor, "change", incident)
-    _require_not_final(incident)
+    require_not_final(incident)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationError(
@@ -172,7 +172,7 @@ def update_incident(
     before = journal.snapshot(incident, FIELDS)
     for name in ("impact", "urgency"):
         if name in changes:
-            _check_level(name, changes[name])
+            check_level(name, changes[name])
     if (
         changes.get("affected_ci") is not None
         and "service" not in changes
@@ -183,7 +183,7 @@ def update_incident(
         if name != "assignee":
             setattr(incident, name, value)
     if "category" in changes or "subcategory" in changes:
-        _check_categories(incident.category, incident.subcategory)
+        check_categories(incident.category, incident.subcategory)
     if "assignee" in changes:
         _assign(actor, incident, changes["assignee"])
     matrix = priority_for(incident.impact, incident.urgency)
@@ -233,8 +233,8 @@ def _tell_assignee(actor, incident: Incident) -> None:
 def assign(actor, incident: Incident, assignee: User | None, version: int | None = None):
     """Assign within the owning group (moving to another group is a handover)."""
     require(actor, "change", incident)
-    _locked(incident)
-    _require_not_final(incident)
+    locked(incident)
+    require_not_final(incident)
     before = incident.assignee
     _assign(actor, incident, assignee)
     save_versioned(incident, version, ["assignee"])
@@ -266,7 +266,7 @@ def transition(
             )
     else:
         require(actor, "change", incident)
-    _locked(incident)
+    locked(incident)
     if version is not None and version != incident.version:
         raise StaleVersion(version, incident.version)
     current = incident.status
@@ -313,7 +313,7 @@ def transition(
     if to == Status.RESOLVED:
         _resolve_children(actor, incident)
     if to in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED) or action == "reopened":
-        recipients = [incident.caller, *_watchers(incident)]
+        recipients = [incident.caller, *watchers_of(incident)]
         if action == "reopened" and incident.assignee:
             recipients.append(incident.assignee)
         # the caller's message: the caller's fields only (audiences.CALLER_MESSAGE_FIELDS) and
@@ -333,7 +333,7 @@ def _resolve_children(actor, parent: Incident) -> None:
     """Resolving a parent resolves its open children with the parent's resolution."""
     children = Incident.objects.filter(parent=parent, status__in=ACTIVE_STATUSES).order_by("id")
     for child in children:
-        _locked(child)
+        locked(child)
         before = journal.snapshot(child, ["status", "hold_reason", "resolution_code"])
         child.status = Status.RESOLVED
         child.hold_reason = ""
@@ -356,7 +356,7 @@ def _resolve_children(actor, parent: Incident) -> None:
         sla.feed(child)
         notify(
             actor,
-            [child.caller, *_watchers(child)],
+            [child.caller, *watchers_of(child)],
             subject=audiences.caller_subject(child),
             body=parent.resolution_notes,
             link=link(child),
@@ -428,8 +428,8 @@ def bulk_open_incidents(actor, rows: list[dict]) -> list[Incident]:
             raise ValidationError.field(f"rows.{n}.status", "bulk loads create new or open rows")
         caller = row["caller"]
         impact, urgency = row["impact"], row["urgency"]
-        _check_level(f"rows.{n}.impact", impact)
-        _check_level(f"rows.{n}.urgency", urgency)
+        check_level(f"rows.{n}.impact", impact)
+        check_level(f"rows.{n}.urgency", urgency)
         incidents.append(
             Incident(
                 number=f"INC{numbers[n]:07d}",

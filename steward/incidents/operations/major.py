@@ -24,7 +24,7 @@ from steward.incidents.models import (
     StakeholderUpdate,
     Watcher,
 )
-from steward.incidents.operations.common import _locked, link
+from steward.incidents.operations.common import link, locked
 from steward.notifications.operations import notify
 from steward.people.models import User
 
@@ -50,7 +50,7 @@ def declare_major(actor, incident: Incident, *, reason: str, manager: User) -> M
     """Declare an incident major (reason required) with a major-incident manager."""
     require(actor, "change", incident)
     _require_major_role(actor, "declare major incidents")
-    _locked(incident)
+    locked(incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
             f"{incident.number} is {incident.status}; only open incidents can be declared major.",

@@ -18,7 +18,7 @@ from steward.incidents.models import (
     IncidentCategory,
     PriorityMatrix,
 )
-from steward.incidents.operations.common import SERVICE_DESK, _check_level
+from steward.incidents.operations.common import SERVICE_DESK, check_level
 from steward.people.models import SupportGroup
 from steward.services import operations as service_ops
 from steward.services.choices import SupportLine
@@ -31,8 +31,8 @@ from steward.slm import operations as slm_ops
 def priority_for(impact: int, urgency: int) -> int:
     """The priority the matrix gives; the ITIL default (impact + urgency - 1) if a cell is
     missing."""
-    _check_level("impact", impact)
-    _check_level("urgency", urgency)
+    check_level("impact", impact)
+    check_level("urgency", urgency)
     rows = fetch_compiled(
         ("priority_matrix_cell", impact, urgency),
         lambda: PriorityMatrix.objects.filter(impact=impact, urgency=urgency).values_list(
@@ -46,8 +46,8 @@ def priority_for(impact: int, urgency: int) -> int:
 def set_priority_cell(actor, *, impact: int, urgency: int, priority: int) -> PriorityMatrix:
     """Change one cell of the priority matrix (administrators)."""
     require_admin(actor, "edit the priority matrix")
-    _check_level("impact", impact)
-    _check_level("urgency", urgency)
+    check_level("impact", impact)
+    check_level("urgency", urgency)
     if priority not in Priority.values:
         raise ValidationError.field("priority", "must be 1 to 5")
     cell, _ = PriorityMatrix.objects.get_or_create(
@@ -91,7 +91,7 @@ def create_category(actor, *, name: str, parent: IncidentCategory | None = None)
     return row
 
 
-def _route(owning_group: SupportGroup | None, service: Service | None) -> SupportGroup:
+def route_to(owning_group: SupportGroup | None, service: Service | None) -> SupportGroup:
     if owning_group is not None:
         if not owning_group.is_active:
             raise ValidationError.field("owning_group", f"group {owning_group.name!r} is inactive")
@@ -115,7 +115,7 @@ def _route(owning_group: SupportGroup | None, service: Service | None) -> Suppor
     return desk
 
 
-def _check_categories(category, subcategory) -> None:
+def check_categories(category, subcategory) -> None:
     if category is not None and (category.parent_id is not None or not category.is_active):
         raise ValidationError.field("category", "must be an active top-level category")
     if subcategory is not None and (
