@@ -6,9 +6,11 @@ from ninja import NinjaAPI
 
 from steward.core.api_input import JsonParser
 from steward.core.api_support import error_response, install_error_handlers, mark_null_inputs
+from steward.core.practices import api_gate
 from steward.incidents.api import router as incidents_router
 from steward.notifications.api import router as notifications_router
 from steward.ownership.api import router as ownership_router
+from steward.ownership.practice_api import router as practices_router
 from steward.people.api import router as people_router
 from steward.people.auth import AUTH
 from steward.services.api import router as services_router
@@ -54,6 +56,8 @@ api = StewardAPI(
     openapi_url="/openapi.json",
 )
 install_error_handlers(api)
+# A practice that is switched off answers 404 "practice_off" on all its operations.
+api.add_decorator(api_gate, mode="view")
 api.add_router("", people_router)
 api.add_router("/services", services_router)
 api.add_router("", cmdb_router)
@@ -63,6 +67,7 @@ api.add_router("/sla-definitions", sla_router)
 api.add_router("/sla-reports", sla_reports_router)
 api.add_router("/olas", ola_router)
 api.add_router("", ownership_router)
+api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
 
 

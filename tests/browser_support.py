@@ -44,9 +44,23 @@ def browser():
     playwright.stop()
 
 
+def _migrated_data() -> None:
+    """Put back the rows the data migrations make (the default 24x7 calendar): the live server
+    needs a transactional database, whose tables are emptied after each test, so a browser test
+    that runs after another would otherwise see an installation without them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("steward.slm.migrations.0002_default_calendar").create_default(
+        apps, None
+    )
+
+
 @pytest.fixture
 def new_page(browser, live_server, request):
     """new_page(**context_options) -> a page in a fresh browser context on the live server."""
+    _migrated_data()
     contexts = []
 
     def make(**options):

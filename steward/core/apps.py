@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -7,4 +8,18 @@ class CoreConfig(AppConfig):
     verbose_name = "Steward core"
 
     def ready(self):
-        from steward.core import converters  # noqa: F401  registers <id:...> for the URLconfs
+        # converters registers <id:...> for the URLconfs
+        from steward.core import converters, demo  # noqa: F401
+        from steward.core.practices import Practice, register_practice
+        from steward.core.registry import DemoStep
+
+        register_practice(
+            Practice(
+                key="core",
+                name=_("Core"),
+                description=_("The journal, numbering, search box and the practice switch."),
+                switchable=False,
+                order=0,
+                demo=[DemoStep("practices", demo.load, order=1000)],
+            )
+        )

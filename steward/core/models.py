@@ -1,4 +1,4 @@
-"""Shared tables: the append-only journal and the number sequences."""
+"""Shared tables: the append-only journal, the number sequences and the practice switches."""
 
 from __future__ import annotations
 
@@ -82,3 +82,25 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class PracticeState(models.Model):
+    """Whether an administrator switched a practice on or off (``core.practices``).
+
+    A practice without a row has its declared default (``Practice.on_by_default``). Written
+    only by ``core.operations.set_practice_enabled``; switching off deletes nothing.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    enabled = models.BooleanField()
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        from steward.core import practices
+
+        practice = practices.get(self.key)
+        return str(practice.name) if practice is not None else self.key

@@ -1,11 +1,15 @@
-"""Helpers that every app's operations.py uses to authorize and validate."""
+"""Helpers that every app's operations.py uses to authorize and validate, and the core's own
+operation: switching a practice on or off."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 
-from steward.core.errors import NotFound, PermissionDenied, ValidationError
+from steward.core import journal, practices
+from steward.core.concurrency import save_versioned
+from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from steward.core.models import PracticeState
 
 
 def require(actor, action: str, obj: models.Model) -> None:
@@ -53,4 +57,75 @@ def get_visible(queryset, actor, pk, label: str):
     )
     if row is None:
         raise NotFound(f"{label} {pk} not found.")
+    return row
+
+
+# --- the practice switch -------------------------------------------------------------------------
+
+
+class PracticeDependency(Conflict):
+    code = "practice_dependency"
+
+
+def _names(rows) -> str:
+    return ", ".join(str(p.name) for p in rows)
+
+
+@transaction.atomic
+def set_practice_enabled(actor, key: str, enabled: bool):
+    """Switch the practice ``key`` on or off (administrators only; journaled).
+
+    Refused with 409 while it would break a dependency: a practice cannot be switched on
+    before the practices it depends on, nor off while a practice that depends on it is on.
+    Setting the state it already has changes (and journals) nothing. Every switch row is
+    locked first, so two administrators switching dependent practices at once run one after
+    the other and cannot leave a practice on without what it needs.
+    """
+    require_admin(actor, "switch practices on or off")
+    practice = practices.get(key)
+    if practice is None:
+        raise NotFound(f"There is no practice {key!r}.")
+    if not practice.switchable:
+        raise Conflict(
+            f"{practice.name} is part of the platform: it is always on.",
+            {"enabled": ["part of the platform: always on"]},
+        )
+    switchable = [p for p in practices.all_practices() if p.switchable]
+    PracticeState.objects.bulk_create(
+        [PracticeState(key=p.key, enabled=p.on_by_default) for p in switchable],
+        ignore_conflicts=True,
+    )
+    rows = {r.key: r for r in PracticeState.objects.select_for_update().order_by("key")}
+    stored = {k: r.enabled for k, r in rows.items()}
+    if enabled:
+        needed = [
+            practices.get(d) or practices.Practice(key=d, name=d) for d in practice.depends_on
+        ]
+        missing = [p for p in needed if not practices.is_on(p, stored) or not practices.get(p.key)]
+        if missing:
+            raise PracticeDependency(
+                f"{practice.name} needs {_names(missing)}: switch "
+                f"{'it' if len(missing) == 1 else 'them'} on first.",
+                {"enabled": [f"needs {_names(missing)} on"]},
+            )
+    else:
+        needing = [p for p in practices.dependents(key) if practices.is_on(p, stored)]
+        if needing:
+            raise PracticeDependency(
+                f"{_names(needing)} {'needs' if len(needing) == 1 else 'need'} "
+                f"{practice.name}: switch {_names(needing)} off first.",
+                {"enabled": [f"{_names(needing)} depends on it"]},
+            )
+    row = rows[key]
+    if row.enabled != enabled:
+        before = row.enabled
+        row.enabled = enabled
+        save_versioned(row, row.version, ["enabled"])
+        journal.record(
+            actor,
+            row,
+            "practice_switched_on" if enabled else "practice_switched_off",
+            {"enabled": [before, enabled]},
+        )
+        practices.forget_states()
     return row

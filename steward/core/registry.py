@@ -1,14 +1,20 @@
-"""Registries that let a low app show contributions from the practices above it.
+"""The kinds of contributions a practice declares, and the readers that collect them.
 
-Each practice registers in its ``AppConfig.ready()``; the core never imports a practice.
-- navigation: the entries of the main menu (a practice switched off simply registers none);
-- search: providers for the global search box, each returning rows the user may see.
+Each app declares its contributions once, in its ``Practice`` (``core.practices``), from its
+``AppConfig.ready()``; the core never imports a practice. The readers below keep the
+contributions of the practices that are switched on:
+- navigation: the entries of the main menu;
+- search: providers for the global search box, each returning rows the user may see;
+- demo data: the steps of ``manage.py load_demo`` (of every practice, on or off);
+- start-page panels and panels on other apps' detail pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from steward.core.practices import all_contributions, contributions
 
 
 @dataclass(frozen=True)
@@ -36,24 +42,13 @@ class SearchProvider:
     order: int = 100
 
 
-_nav: dict[str, NavEntry] = {}
-_search: dict[str, SearchProvider] = {}
-
-
-def register_nav(entry: NavEntry) -> None:
-    _nav[entry.key] = entry
-
-
 def nav_entries(user) -> list[NavEntry]:
-    return [e for e in sorted(_nav.values(), key=lambda e: (e.order, e.label)) if e.visible(user)]
-
-
-def register_search(provider: SearchProvider) -> None:
-    _search[provider.key] = provider
+    entries = sorted(contributions("nav"), key=lambda e: (e.order, str(e.label)))
+    return [e for e in entries if e.visible(user)]
 
 
 def search_providers() -> list[SearchProvider]:
-    return sorted(_search.values(), key=lambda p: (p.order, p.label))
+    return sorted(contributions("search"), key=lambda p: (p.order, str(p.label)))
 
 
 @dataclass(frozen=True)
@@ -65,15 +60,9 @@ class DemoStep:
     order: int = 100
 
 
-_demo: dict[str, DemoStep] = {}
-
-
-def register_demo(step: DemoStep) -> None:
-    _demo[step.key] = step
-
-
 def demo_steps() -> list[DemoStep]:
-    return sorted(_demo.values(), key=lambda s: (s.order, s.key))
+    """Every practice's step, on or off: the demo switches every practice on."""
+    return sorted(all_contributions("demo"), key=lambda s: (s.order, s.key))
 
 
 @dataclass(frozen=True)
@@ -90,15 +79,8 @@ class HomePanel:
     visible: Callable = field(default=lambda user: True)
 
 
-_home_panels: dict[str, HomePanel] = {}
-
-
-def register_home_panel(panel: HomePanel) -> None:
-    _home_panels[panel.key] = panel
-
-
 def home_panels() -> list[HomePanel]:
-    return sorted(_home_panels.values(), key=lambda p: (p.order, p.title))
+    return sorted(contributions("home_panels"), key=lambda p: (p.order, str(p.title)))
 
 
 @dataclass(frozen=True)
@@ -115,18 +97,11 @@ class DetailPanel:
     order: int = 100
 
 
-_detail_panels: dict[str, DetailPanel] = {}
-
-
-def register_detail_panel(panel: DetailPanel) -> None:
-    _detail_panels[panel.key] = panel
-
-
 def detail_panels(obj, user) -> list[dict]:
     """The rendered-ready panels for ``obj``: ``[{"template", "context"}]``."""
     label = obj._meta.label_lower
     out = []
-    for panel in sorted(_detail_panels.values(), key=lambda p: (p.order, p.key)):
+    for panel in sorted(contributions("detail_panels"), key=lambda p: (p.order, p.key)):
         if panel.record_type == label:
             context = panel.context(obj, user)
             if context is not None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
@@ -7,9 +8,63 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident management"
 
     def ready(self):
-        from steward.core.registry import DemoStep, register_demo
-        from steward.incidents import demo, jobs, registrations, sla  # noqa: F401
+        from steward.core.practices import Practice, register_practice
+        from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
+        from steward.incidents import demo, jobs, sla  # noqa: F401  (jobs: Huey's tasks)
+        from steward.incidents import registrations as r
 
-        register_demo(DemoStep("incidents", demo.load, order=60))
-        sla.register()
-        sla.register_gaps()
+        def is_it(user):
+            return user.is_it
+
+        register_practice(
+            Practice(
+                key="incidents",
+                name=_("Incidents"),
+                description=_("Restore normal service quickly: log, hand over and resolve."),
+                brings=[
+                    _("The incident queue, incident pages and the incident API"),
+                    _("Handovers between groups with acceptance targets, major incidents"),
+                    _("Incidents in the search box and on the start page"),
+                ],
+                depends_on=["service_levels"],
+                process_key="incident",
+                on_by_default=True,
+                order=70,
+                nav=[NavEntry("incidents", _("Incidents"), "incident_list", order=5)],
+                search=[SearchProvider("incidents", _("Incidents"), r.search_incidents, order=5)],
+                home_panels=[
+                    HomePanel(
+                        "incidents_my_work",
+                        _("My work"),
+                        r.my_work,
+                        order=5,
+                        more_url="incident_list",
+                        more_query="queue=mine",
+                        empty=_("Nothing is assigned to you."),
+                        visible=is_it,
+                    ),
+                    HomePanel(
+                        "incidents_my_groups",
+                        _("My groups' open incidents"),
+                        r.my_groups,
+                        order=6,
+                        more_url="incident_list",
+                        more_query="queue=my_groups",
+                        empty=_("Your groups have no open incidents."),
+                        visible=is_it,
+                    ),
+                    HomePanel(
+                        "incidents_mine",
+                        _("My incidents"),
+                        r.my_incidents,
+                        order=5,
+                        more_url="incident_list",
+                        empty=_("You have no open incidents."),
+                        visible=lambda user: not user.is_it,
+                    ),
+                ],
+                gaps=sla.GAP_PROVIDERS,
+                tracked_types=[sla.TRACKED_TYPE],
+                demo=[DemoStep("incidents", demo.load, order=60)],
+            )
+        )

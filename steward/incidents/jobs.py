@@ -1,4 +1,5 @@
-"""Background jobs of the incidents app (Huey). Both are idempotent."""
+"""Background jobs of the incidents app (Huey). Both are idempotent, and both sleep while the
+incidents practice is switched off (they catch up when it is switched on)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from steward.core.practices import is_enabled
 from steward.incidents import operations as ops
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def close_resolved_incidents() -> int:
     """Close incidents resolved more than STEWARD_INCIDENT_AUTO_CLOSE_DAYS days ago."""
+    if not is_enabled("incidents"):
+        return 0
     return ops.close_resolved(timezone.now() - timedelta(days=ops.auto_close_days()))
 
 
 @db_periodic_task(crontab(minute="*"))
 def notify_overdue_handovers() -> int:
     """Tell receiving groups' managers, once, about handovers past their acceptance target."""
+    if not is_enabled("incidents"):
+        return 0
     return ops.notify_overdue_handovers()

@@ -1,20 +1,11 @@
-"""Navigation, search and start-page entries of the incidents app (see steward.core.registry)."""
+"""What the incidents app contributes to search and the start page (declared in apps.py)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from steward.core.pagination import ExactCount, capped
-from steward.core.registry import (
-    HomePanel,
-    NavEntry,
-    SearchHit,
-    SearchProvider,
-    register_home_panel,
-    register_nav,
-    register_search,
-)
+from steward.core.registry import SearchHit
 from steward.incidents import audiences, queries, search, tallies
 from steward.incidents.models import Incident
 
@@ -77,42 +68,3 @@ def my_groups(user, limit: int):
     groups = queries.group_ids_of(user)
     qs = Incident.objects.for_user(user, "view").filter(owning_group__in=groups)
     return _rows(qs, limit, {"group_id__in": groups}, user)
-
-
-register_nav(NavEntry("incidents", _("Incidents"), "incident_list", order=5))
-register_search(SearchProvider("incidents", _("Incidents"), search_incidents, order=5))
-register_home_panel(
-    HomePanel(
-        "incidents_my_work",
-        _("My work"),
-        my_work,
-        order=5,
-        more_url="incident_list",
-        more_query="queue=mine",
-        empty=_("Nothing is assigned to you."),
-        visible=lambda user: user.is_it,
-    )
-)
-register_home_panel(
-    HomePanel(
-        "incidents_my_groups",
-        _("My groups' open incidents"),
-        my_groups,
-        order=6,
-        more_url="incident_list",
-        more_query="queue=my_groups",
-        empty=_("Your groups have no open incidents."),
-        visible=lambda user: user.is_it,
-    )
-)
-register_home_panel(
-    HomePanel(
-        "incidents_mine",
-        _("My incidents"),
-        my_incidents,
-        order=5,
-        more_url="incident_list",
-        empty=_("You have no open incidents."),
-        visible=lambda user: not user.is_it,
-    )
-)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -7,5 +8,17 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
+        from steward.core.practices import Practice, register_practice
+
         # The Huey consumer discovers ``tasks`` modules only; register the outbox jobs here.
         from steward.notifications import jobs  # noqa: F401
+
+        register_practice(
+            Practice(
+                key="notifications",
+                name=_("Notifications"),
+                description=_("In-app notifications and the email outbox."),
+                switchable=False,
+                order=20,
+            )
+        )

@@ -3,8 +3,9 @@
 A small registry of gap providers. Each provider returns the gaps of one kind, as data:
 ``{kind, severity, record: {type, id, name}, problem, fix_by: {kind, id, name}, link}``.
 The providers live here, in the ownership app, which may read services and people; a practice
-above ownership (incidents, slm, ...) that wants to add gaps registers a provider with
-:func:`register` from its ``AppConfig.ready()``.
+above ownership (incidents, slm, ...) that wants to add gaps declares its providers in its
+``Practice(gaps=[...])`` (``core.practices``), and the gaps of a practice that is switched off
+are not collected. :func:`register` adds a provider outside any practice (a test's stand-in).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from steward.core.practices import contributions
 from steward.ownership.choices import PartyKind, Severity
 from steward.ownership.models import Process
 from steward.people.choices import Role
@@ -45,7 +47,9 @@ def register(provider: GapProvider) -> None:
 
 
 def providers() -> list[GapProvider]:
-    return sorted(_providers.values(), key=lambda p: (p.order, p.kind))
+    """The providers of the practices that are on (and any registered directly)."""
+    found = {p.kind: p for p in contributions("gaps")} | _providers
+    return sorted(found.values(), key=lambda p: (p.order, p.kind))
 
 
 def kinds() -> list[dict]:
@@ -306,7 +310,8 @@ def cis_without_owner_group() -> list[dict]:
     ]
 
 
-for _provider in [
+#: The ownership app's own providers (declared in its practice, apps.py).
+PROVIDERS = (
     GapProvider(
         "service_owner_inactive",
         "Services without an active owner",
@@ -355,8 +360,7 @@ for _provider in [
         50,
         for_admins(cis_without_owner_group),
     ),
-]:
-    register(_provider)
+)
 
 
 # --- "what do I own, and what of it needs me?" --------------------------------------------------

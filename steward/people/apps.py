@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
@@ -7,7 +8,37 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from steward.core.registry import DemoStep, register_demo
-        from steward.people import demo, registrations  # noqa: F401
+        from steward.core.practices import Practice, register_practice
+        from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
+        from steward.people import demo
+        from steward.people import registrations as r
 
-        register_demo(DemoStep("people", demo.load, order=10))
+        register_practice(
+            Practice(
+                key="people",
+                name=_("People and groups"),
+                description=_("Users, roles, support groups, organizations, API tokens, sign-in."),
+                switchable=False,
+                order=10,
+                nav=[
+                    NavEntry("home", _("Home"), "home", order=0),
+                    NavEntry("groups", _("Groups"), "group_list", order=80, visible=r.is_it),
+                ],
+                search=[
+                    SearchProvider("groups", _("Support groups"), r.search_groups, order=50),
+                    SearchProvider("users", _("People"), r.search_users, order=60),
+                ],
+                home_panels=[
+                    HomePanel(
+                        "my_groups",
+                        _("My groups"),
+                        r.my_groups,
+                        order=20,
+                        more_url="group_list",
+                        empty=_("You are not in any support group."),
+                        visible=r.is_it,
+                    )
+                ],
+                demo=[DemoStep("people", demo.load, order=10)],
+            )
+        )

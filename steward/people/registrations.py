@@ -1,4 +1,4 @@
-"""Navigation, search and start-page entries of the people app (see steward.core.registry)."""
+"""What the people app contributes to search and the start page (declared in apps.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from steward.core.registry import (
-    HomePanel,
-    NavEntry,
-    SearchHit,
-    SearchProvider,
-    register_home_panel,
-    register_nav,
-    register_search,
-)
+from steward.core.registry import SearchHit
 from steward.people.models import SupportGroup, User
 
 
-def _is_it(user) -> bool:
+def is_it(user) -> bool:
     return user.is_authenticated and user.is_it
 
 
@@ -35,7 +27,7 @@ def search_groups(user, text: str, limit: int) -> list[SearchHit]:
 
 
 def search_users(user, text: str, limit: int) -> list[SearchHit]:
-    if not _is_it(user):
+    if not is_it(user):
         return []
     rows = (
         User.objects.for_user(user, "view")
@@ -76,22 +68,3 @@ def my_groups(user, limit: int):
         for g in groups[:limit]
     ]
     return count, rows
-
-
-register_nav(NavEntry("home", _("Home"), "home", order=0))
-register_nav(NavEntry("groups", _("Groups"), "group_list", order=80, visible=_is_it))
-
-register_search(SearchProvider("groups", _("Support groups"), search_groups, order=50))
-register_search(SearchProvider("users", _("People"), search_users, order=60))
-
-register_home_panel(
-    HomePanel(
-        "my_groups",
-        _("My groups"),
-        my_groups,
-        order=20,
-        more_url="group_list",
-        empty=_("You are not in any support group."),
-        visible=_is_it,
-    )
-)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
@@ -7,7 +8,40 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self):
-        from steward.core.registry import DemoStep, register_demo
-        from steward.services import demo, registrations  # noqa: F401
+        from steward.core.practices import Practice, register_practice
+        from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
+        from steward.services import demo
+        from steward.services import registrations as r
 
-        register_demo(DemoStep("services", demo.load, order=20))
+        register_practice(
+            Practice(
+                key="services",
+                name=_("Services and CMDB"),
+                description=_("The service portfolio, service owners and configuration items."),
+                switchable=False,
+                order=30,
+                nav=[NavEntry("services", _("Services"), "service_list", order=20)],
+                search=[SearchProvider("services", _("Services"), r.search_services, order=10)],
+                home_panels=[
+                    HomePanel(
+                        "services_i_own",
+                        _("Services I own"),
+                        r.services_i_own,
+                        order=10,
+                        more_url="service_list",
+                        empty=_("You own no services."),
+                        visible=lambda user: user.is_it,
+                    ),
+                    HomePanel(
+                        "our_services",
+                        _("Services for my organization"),
+                        r.services_for_my_organization,
+                        order=10,
+                        more_url="service_list",
+                        empty=_("No live services are recorded for your organization."),
+                        visible=lambda user: not user.is_it,
+                    ),
+                ],
+                demo=[DemoStep("services", demo.load, order=20)],
+            )
+        )

@@ -1,6 +1,6 @@
 """Ownership gaps contributed by service level management (registered with the ownership app):
 SLAs whose service owner has not signed them off, and groups whose OLA has no manager to
-answer for it."""
+answer for it. Declared in slm's practice (apps.py) as :data:`PROVIDERS`."""
 
 from __future__ import annotations
 
@@ -53,12 +53,9 @@ def olas_without_manager() -> list[dict]:
     ]
 
 
-def register() -> None:
-    gaps.register(
-        gaps.GapProvider("sla_not_signed_off", "SLAs not signed off", slas_not_signed_off, order=70)
-    )
-    gaps.register(
-        gaps.GapProvider(
-            "ola_without_manager", "OLAs without a group manager", olas_without_manager, order=71
-        )
-    )
+PROVIDERS = (
+    gaps.GapProvider("sla_not_signed_off", "SLAs not signed off", slas_not_signed_off, order=70),
+    gaps.GapProvider(
+        "ola_without_manager", "OLAs without a group manager", olas_without_manager, order=71
+    ),
+)

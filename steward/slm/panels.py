@@ -1,10 +1,10 @@
-"""What slm adds to other apps' pages: the SLAs that apply to a service, with their sign-off."""
+"""What slm adds to other apps' pages: the SLAs that apply to a service, with their sign-off
+(declared in slm's practice, apps.py)."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from steward.core.registry import DetailPanel, register_detail_panel
 from steward.slm.models import Calendar, ServiceCalendar, SlaDefinition
 
 
@@ -25,11 +25,3 @@ def service_slas(service, user) -> dict | None:
         "definitions": definitions,
         "calendar": link.calendar if link else Calendar.objects.default(),
     }
-
-
-def register() -> None:
-    register_detail_panel(
-        DetailPanel(
-            "slm.service_slas", "services.service", "slm/service_slas.html", service_slas, order=50
-        )
-    )

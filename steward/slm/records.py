@@ -1,14 +1,18 @@
 """How slm reaches the records its clocks run on, without importing the practices above it.
 
-A practice (incidents, requests, ...) registers a :class:`TrackedType` from its AppConfig.ready();
-slm asks it for a record's label, link, the model instance to journal against, and whom to tell
-when a clock warns or breaches.
+A practice (incidents, requests, ...) declares its :class:`TrackedType` in its
+``Practice(tracked_types=[...])`` (``core.practices``); slm asks it for a record's label, link,
+the model instance to journal against, and whom to tell when a clock warns or breaches. A
+practice that is switched off still answers here: its clocks keep their records.
+:func:`register` adds a type outside any practice (a test's stand-in).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from steward.core.practices import all_contributions
 
 #: Escalation levels: first warnings go to the assignee (or the group), the last warning to the
 #: group manager, a breach to the group manager and the service owner.
@@ -34,4 +38,6 @@ def register(tracked: TrackedType) -> None:
 
 
 def get(key: str) -> TrackedType | None:
-    return _types.get(key)
+    if key in _types:
+        return _types[key]
+    return next((t for t in all_contributions("tracked_types") if t.key == key), None)
