@@ -12,10 +12,18 @@ from steward.notifications.models import Notification, OutboundEmail
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "recipient", "record_type", "record_id", "created_at", "read_at"]
+    list_display = [
+        "subject",
+        "recipient",
+        "group",
+        "record_type",
+        "record_id",
+        "created_at",
+        "read_at",
+    ]
     list_filter = [("read_at", admin.EmptyFieldListFilter), "record_type"]
-    search_fields = ["subject", "recipient__username", "record_id"]
-    list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "group__name", "record_id"]
+    list_select_related = ["recipient", "group"]
     date_hierarchy = "created_at"
 
 

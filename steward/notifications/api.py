@@ -7,11 +7,12 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from steward.core.api_input import Id
+from steward.core.api_input import Id, StrictSchema
 from steward.core.api_support import ERRORS, PageParams, paginate
-from steward.core.operations import get_visible
+from steward.core.errors import ValidationError
 from steward.notifications import operations
 from steward.notifications.models import Notification
+from steward.notifications.queries import group_ids, inbox, unread
 
 router = Router(tags=["notifications"])
 
@@ -24,8 +25,13 @@ class NotificationOut(Schema):
     record_type: str
     record_id: str
     created_at: datetime
-    read_at: datetime | None
+    read_at: datetime | None = Field(description="When the caller read it (null: unread)")
     is_read: bool
+
+    @staticmethod
+    def resolve_read_at(obj) -> datetime | None:
+        # a group's notification is read per member: the caller's time (queries.inbox)
+        return getattr(obj, "my_read_at", obj.read_at)
 
 
 class NotificationPage(Schema):
@@ -43,13 +49,48 @@ class ReadAllOut(Schema):
     updated: int = Field(description="How many notifications were marked read")
 
 
+MAX_IDS = 200
+
+
+class MarkReadIn(StrictSchema):
+    """Exactly one of ``ids`` and ``all``."""
+
+    ids: list[Id] = Field(
+        None,
+        max_length=MAX_IDS,
+        description="Mark these read; ids of notifications the caller does not see are ignored",
+    )
+    all: bool = Field(None, description="true: mark every notification of the caller read")
+
+
 @router.get("", response={200: NotificationPage, **ERRORS}, summary="My notifications")
 def list_notifications(request: HttpRequest, filters: Query[NotificationQuery]):
-    """The caller's notifications, newest first."""
-    rows = Notification.objects.for_user(request.auth, "view")
-    if filters.unread is not None:
-        rows = rows.filter(read_at__isnull=filters.unread)
-    return paginate(rows.order_by("-created_at", "-id"), filters)
+    """The caller's notifications, newest first: their own and their support groups' (a
+    group's notification is read or unread for each member on their own)."""
+    groups = group_ids(request.auth)
+    rows = inbox(request.auth, groups)
+    if filters.unread is True:
+        rows = rows.filter(unread(request.auth, groups))
+    elif filters.unread is False:
+        rows = rows.exclude(unread(request.auth, groups))
+    return paginate(rows, filters)
+
+
+@router.post("/read", response={200: ReadAllOut, **ERRORS}, summary="Mark some or all read")
+def read_some(request: HttpRequest, payload: MarkReadIn):
+    """Mark the given notifications (``{"ids": [...]}``) or all of them (``{"all": true}``)
+    read for the caller; answers how many changed. Ids of notifications the caller does not
+    see change nothing, exactly like ids that do not exist."""
+    fields = payload.model_fields_set
+    if "ids" in fields and "all" in fields:
+        raise ValidationError.field("all", "give either ids or all, not both")
+    if "all" in fields:
+        if payload.all is not True:
+            raise ValidationError.field("all", "must be true (to mark some, send ids)")
+        return {"updated": operations.mark_all_read(request.auth)}
+    if "ids" not in fields:
+        raise ValidationError.field("ids", "required: the ids to mark read, or all: true")
+    return {"updated": operations.mark_read_many(request.auth, payload.ids)}
 
 
 @router.post("/read-all", response={200: ReadAllOut, **ERRORS}, summary="Mark all read")
@@ -64,5 +105,4 @@ def read_all(request: HttpRequest):
 )
 def read_one(request: HttpRequest, notification_id: Id):
     """Mark one of the caller's notifications read; another user's answers 404."""
-    row = get_visible(Notification.objects, request.auth, notification_id, "Notification")
-    return operations.mark_read(request.auth, row)
+    return operations.mark_read(request.auth, Notification(pk=notification_id))

@@ -6,6 +6,10 @@ the table until the mail server has accepted it, so nothing is lost while the se
 The one gap left is a worker that dies after the server accepted the message but before it
 recorded ``sent``: the lease expires and the message goes again, with the same ``Message-ID``
 so mail clients can recognise the duplicate.
+
+These writes are the worker's bookkeeping of the outbox, the stated exception to "writes only
+in operations" (docs/architecture.md): each commits on its own around the SMTP conversation,
+with no actor and no journal entry; ``notify`` (an operation) puts messages in the outbox.
 """
 
 from __future__ import annotations

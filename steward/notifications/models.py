@@ -23,16 +23,37 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-class NotificationQuerySet(RestrictedQuerySet):
-    def unread(self) -> NotificationQuerySet:
-        return self.filter(read_at__isnull=True)
-
-
 class Notification(models.Model):
-    """A message to one user inside Steward, about one record (optional), read or not yet."""
+    """A message inside Steward, about one record (optional), to one user or to one support
+    group (one row however many members: each member's read state is kept apart, in
+    :class:`NotificationRead` and :class:`ReadMark`; see ``notifications/queries.py``).
+
+    ``read_at`` is the read state of a row addressed to one user; a group's row leaves it empty.
+    """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="The one user it is for; empty when it is for a group.",
+    )
+    group = models.ForeignKey(
+        "people.SupportGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="The group whose current members see it; empty when it is for one user.",
+    )
+    excluded = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A member of the group who is not told: the one who caused it.",
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -44,24 +65,71 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
-    objects = NotificationQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["group", "-created_at"], name="notification_group_inbox"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, group__isnull=True)
+                | Q(recipient__isnull=True, group__isnull=False, read_at__isnull=True),
+                name="notification_one_addressee",
+                violation_error_message="A notification is for one user or for one group.",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} → {self.recipient_id}"
+        to = f"group {self.group_id}" if self.group_id else f"user {self.recipient_id}"
+        return f"{self.subject} → {to}"
 
     @property
     def is_read(self) -> bool:
-        return self.read_at is not None
+        """Read by the user it was read for: ``my_read_at`` when the row came through
+        ``queries.inbox(user)``, else the row's own ``read_at`` (a user's row)."""
+        return getattr(self, "my_read_at", self.read_at) is not None
 
     @classmethod
     def permission_filter(cls, user, action):
-        return Q(recipient=user)
+        from steward.notifications.queries import visible  # queries imports this module
+
+        return visible(user)
+
+
+class NotificationRead(models.Model):
+    """One member has read one notification addressed to their group. Written only when they
+    read it (never when the notification is created); personal state, not journaled."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.notification_id}"
+
+
+class ReadMark(models.Model):
+    """ "Mark all read" for the notifications of a user's groups: every one created up to
+    ``read_up_to`` counts as read by this user (one row per user, moved by each "mark all")."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    read_up_to = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read up to {self.read_up_to:%Y-%m-%d %H:%M}"
 
 
 class OutboundEmail(models.Model):

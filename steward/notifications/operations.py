@@ -3,7 +3,10 @@ outbound email.
 
 Notifications and email are written in the caller's transaction, so they exist exactly when the
 change that causes them commits; delivery is enqueued on commit and never runs for a change that
-rolled back. Notifications are not journaled themselves: the change that causes them is.
+rolled back. Notifications are not journaled themselves: the change that causes them is; nor
+are read marks, which are each person's own state, not a change to the record.
+A notification to a support group is one row whatever the group's size (``group=``); each
+member's read state is written only when they read it (:func:`mark_read`, :func:`mark_all_read`).
 :func:`notify` checks its input first and then writes in the caller's transaction without a
 savepoint (two statements fewer per call): bad input is refused with nothing written and the
 caller's transaction intact; a database failure while writing fails the caller's change.
@@ -26,7 +29,8 @@ from steward.core.errors import NotFound, ValidationError
 from steward.core.operations import require_admin
 from steward.notifications import jobs
 from steward.notifications.choices import EmailStatus
-from steward.notifications.models import Notification, OutboundEmail
+from steward.notifications.models import Notification, NotificationRead, OutboundEmail, ReadMark
+from steward.notifications.queries import group_ids, inbox, unread
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ def _deliver_on_commit(emails: Iterable[OutboundEmail]) -> None:
 
 def notify(
     actor,
-    recipients: Iterable,
+    recipients: Iterable = (),
     *,
     subject: str,
     body: str,
@@ -75,11 +79,17 @@ def notify(
     record: models.Model | None = None,
     email: bool = True,
     include_actor: bool = False,
+    group=None,
 ) -> Notified:
-    """Tell ``recipients`` about something: one in-app notification per active recipient and,
-    with ``email``, one outbound email per such recipient who has an email address.
+    """Tell ``recipients`` (and, with ``group``, that support group's members) about something:
+    one in-app notification per active recipient, one for the whole group, and with ``email``
+    one outbound email per such person who has an email address.
 
-    The actor is left out unless ``include_actor``; a recipient named twice is told once.
+    A group's notification is one row however many members it has: its current members see
+    it, each with their own read state (``queries.inbox``). A recipient who is an active member
+    of ``group`` is told through the group's row. The actor is left out unless
+    ``include_actor``; a person named twice is told once. Nothing is written when nobody is
+    left to tell.
     """
     subject = _clean_subject(subject)
     link = _check_link(link)
@@ -88,26 +98,43 @@ def notify(
     for user in recipients:
         if user.is_active and (include_actor or user.pk != actor_id):
             people.setdefault(user.pk, user)
-    return _write(people.values(), subject, body, link, record, email)
+    members, to_group = {}, None
+    if group is not None:
+        others = group.members.filter(is_active=True)
+        if actor_id is not None and not include_actor:
+            others = others.exclude(pk=actor_id)
+        if email:  # one query: the members' addresses (mail goes to each person)
+            members = {user.pk: user for user in others}
+            in_group = members.keys() & people.keys()
+            to_group = group if members else None
+        else:  # the in-app row alone: nothing read grows with the group
+            in_group = set(others.filter(pk__in=people).values_list("pk", flat=True))
+            to_group = group if in_group or others.exists() else None
+        for pk in in_group:  # told through the group's row
+            people.pop(pk)
+    excluded = actor if actor_id is not None and not include_actor else None
+    return _write(people, to_group, members, excluded, subject, body, link, record, email)
 
 
 @transaction.atomic(savepoint=False)  # inputs checked before: nothing to roll back to
-def _write(people, subject: str, body: str, link: str, record, email: bool) -> Notified:
+def _write(
+    people: dict, group, members: dict, excluded, subject, body, link, record, email: bool
+) -> Notified:
     record_type = record._meta.label_lower if record is not None else ""
     record_id = str(record.pk) if record is not None else ""
     now = timezone.now()
-    notifications = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            subject=subject,
-            body=body,
-            link=link,
-            record_type=record_type,
-            record_id=record_id,
-            created_at=now,
-        )
-        for user in people
-    )
+    fields = {
+        "subject": subject,
+        "body": body,
+        "link": link,
+        "record_type": record_type,
+        "record_id": record_id,
+        "created_at": now,
+    }
+    rows = [Notification(recipient=user, **fields) for user in people.values()]
+    if group is not None:
+        rows.append(Notification(group=group, excluded=excluded, **fields))
+    notifications = Notification.objects.bulk_create(rows) if rows else []
     emails = []
     if email:
         emails = OutboundEmail.objects.bulk_create(
@@ -119,7 +146,7 @@ def _write(people, subject: str, body: str, link: str, record, email: bool) -> N
                 created_at=now,
                 next_attempt_at=now,
             )
-            for user in people
+            for user in (*people.values(), *members.values())
             if user.email
         )
         _deliver_on_commit(emails)
@@ -138,21 +165,79 @@ def send_email(to: str, subject: str, body: str) -> OutboundEmail:
     return row
 
 
+def _read_group_rows(actor, ids: list[int], now) -> None:
+    """Read rows for the actor: one per group notification (ignored when already there)."""
+    NotificationRead.objects.bulk_create(
+        (NotificationRead(notification_id=pk, user=actor, read_at=now) for pk in ids),
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def mark_read(actor, notification: Notification) -> Notification:
-    """Mark one of the actor's notifications read (again is harmless: the first time stays)."""
-    mine = Notification.objects.for_user(actor, "change").filter(pk=notification.pk)
-    if not mine.exists():
+    """Mark one notification the actor sees read for them (again is harmless: the first time
+    stays). Their own row gets ``read_at``; a group's row gets a read row of theirs, and the
+    other members' read state does not change. Returns the row as the actor sees it
+    (``my_read_at`` set; ``notification`` gets the same read times)."""
+    if actor is None or not actor.is_authenticated:
         raise NotFound(f"Notification {notification.pk} not found.")
-    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-    notification.refresh_from_db(fields=["read_at"])
-    return notification
+    groups = group_ids(actor)
+    row = inbox(actor, groups).filter(pk=notification.pk).first()
+    if row is None:
+        raise NotFound(f"Notification {notification.pk} not found.")
+    if row.my_read_at is None:
+        now = timezone.now()
+        if row.group_id is None:
+            Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=now)
+        else:
+            _read_group_rows(actor, [row.pk], now)
+        row = inbox(actor, groups).get(pk=row.pk)
+    notification.read_at, notification.my_read_at = row.read_at, row.my_read_at
+    return row
+
+
+@transaction.atomic
+def mark_read_many(actor, ids: Iterable[int]) -> int:
+    """Mark those of ``ids`` that the actor sees and has not read yet read for them; ids of
+    notifications they do not see are ignored, exactly like ids that do not exist. Returns
+    how many changed."""
+    ids = sorted(set(ids))
+    if not ids or actor is None or not actor.is_authenticated:
+        return 0
+    now = timezone.now()
+    own = Notification.objects.filter(pk__in=ids, recipient_id=actor.pk, read_at__isnull=True)
+    changed = own.update(read_at=now)
+    theirs = list(
+        Notification.objects.filter(unread(actor), pk__in=ids, group__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    _read_group_rows(actor, theirs, now)
+    return changed + len(theirs)
 
 
 @transaction.atomic
 def mark_all_read(actor) -> int:
-    """Mark every unread notification of the actor read; returns how many changed."""
-    return Notification.objects.for_user(actor, "change").unread().update(read_at=timezone.now())
+    """Mark every notification the actor has not read read for them; returns how many.
+
+    Their own rows get ``read_at``; their groups' notifications are covered by moving their
+    :class:`ReadMark` to now (one row, however many there were).
+    """
+    if actor is None or not actor.is_authenticated:
+        return 0
+    now = timezone.now()
+    changed = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=now
+    )
+    groups = Notification.objects.filter(unread(actor), group__isnull=False)
+    changed += groups.order_by().count()
+    ReadMark.objects.bulk_create(  # one upsert: two "mark all" at once cannot collide
+        [ReadMark(user=actor, read_up_to=now)],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["read_up_to"],
+    )
+    return changed
 
 
 @transaction.atomic
