@@ -27,8 +27,6 @@ from steward.people.models import ApiToken, LoginFailure
 from steward.people.tokens import digest
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: last_used_at is written at most this often per token, to keep reads read-only.
-LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 # --- the client's address -----------------------------------------------------------------------
@@ -189,8 +187,7 @@ class TokenAuth(HttpBearer):
                 f"This token has scope '{row.scope}': it can read but not write.",
                 {"authorization": ["token scope 'read' cannot write"]},
             )
-        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        people_ops.note_token_used(row, now)
         request.user = row.user
         request.api_token = row
         return row.user

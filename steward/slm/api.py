@@ -5,7 +5,6 @@ IT staff read calendars and compute with them; administrators create and change 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch
 from ninja import Query, Router, Status
 
@@ -173,7 +172,5 @@ def assign(request, calendar_id: Id, payload: AssignIn):
         *visible_refs(SupportGroup.objects, request.auth, "groups", payload.groups, "groups"),
         *visible_refs(User.objects, request.auth, "users", payload.users, "users"),
     ]
-    with transaction.atomic():
-        for target in targets:
-            ops.set_calendar(request.auth, target, calendar)
+    ops.assign_calendar(request.auth, calendar, targets)
     return _assigned(calendar)

@@ -132,3 +132,26 @@ def test_calendars_are_assigned_to_services_groups_and_people(world, api_as, adm
         f"calendars/{office.pk}/assignments", {"groups": [group.pk]}
     )
     assert status == 403
+
+
+def test_a_calendar_is_assigned_to_many_records_in_one_operation(world, admin_user):
+    from steward.core.models import JournalEntry
+    from steward.slm.models import GroupCalendar, ServiceCalendar
+
+    office = ops.create_calendar(
+        admin_user, name="Office 3", time_zone="Europe/Amsterdam", hours=OFFICE
+    )
+    service, group = world["services"]["retail_live"], world["group"]
+    with pytest.raises(PermissionDenied):
+        ops.assign_calendar(world["people"]["agent"], office, [service])
+    with pytest.raises(KeyError):  # a calendar is no service, group or user: nothing is kept
+        ops.assign_calendar(admin_user, office, [service, office])
+    assert not ServiceCalendar.objects.filter(service=service).exists()
+
+    ops.assign_calendar(admin_user, office, [service, group])
+
+    assert ServiceCalendar.objects.get(service=service).calendar == office
+    assert GroupCalendar.objects.get(group=group).calendar == office
+    for target in (service, group):
+        entry = JournalEntry.objects.for_record(target).filter(action="calendar_set").get()
+        assert entry.changes == {"calendar": [None, "Office 3"]}

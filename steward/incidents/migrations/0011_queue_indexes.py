@@ -1,23 +1,14 @@
 """The ``active`` column (computed from the status) and the queue indexes that lead with it.
 
 On SQLite, adding a stored generated column rebuilds the table, which drops the triggers that keep
-the FTS5 tables in step; they are created again here (the statements of 0004, idempotent).
+the FTS5 tables in step; they are created again here (the triggers of 0004's
+``incidents/sql/full_text_search.sqlite.sql``, idempotent).
 """
-
-import importlib
 
 from django.conf import settings
 from django.db import migrations, models
 
-FTS = importlib.import_module("steward.incidents.migrations.0004_full_text_search")
-
-
-def recreate_fts_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for sql in FTS.SQLITE_FORWARD:
-        if sql.startswith("CREATE TRIGGER"):
-            schema_editor.execute(sql)
+from steward.core.sql_files import recreate_triggers
 
 
 class Migration(migrations.Migration):
@@ -65,5 +56,5 @@ class Migration(migrations.Migration):
                 fields=["assignee", "active", "priority", "-id"], name="inc_my_work"
             ),
         ),
-        migrations.RunPython(recreate_fts_triggers, migrations.RunPython.noop),
+        recreate_triggers("incidents", "full_text_search"),
     ]

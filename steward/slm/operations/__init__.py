@@ -4,6 +4,7 @@ SLA clocks. Each runs in one transaction and writes the journal."""
 from steward.slm.operations.calendars import create_calendar, import_holidays, update_calendar
 from steward.slm.operations.clocks import check_clocks, start_ola, stop_ola, track
 from steward.slm.operations.definitions import (
+    assign_calendar,
     create_definition,
     set_calendar,
     set_ola,
@@ -12,6 +13,7 @@ from steward.slm.operations.definitions import (
 )
 
 __all__ = [
+    "assign_calendar",
     "check_clocks",
     "create_calendar",
     "create_definition",

@@ -156,6 +156,15 @@ def set_calendar(actor, target, calendar: Calendar | None):
     )
 
 
+@transaction.atomic
+def assign_calendar(actor, calendar: Calendar | None, targets) -> None:
+    """Point several services, groups and users to one calendar, all or none (each as
+    :func:`set_calendar`, with its journal entry)."""
+    require_admin(actor, "assign calendars")
+    for target in targets:
+        set_calendar(actor, target, calendar)
+
+
 OLA_FIELDS = [
     "handover_acceptance_seconds",
     "time_with_group_seconds",
