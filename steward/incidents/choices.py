@@ -34,6 +34,8 @@ STATUS_CATEGORY: dict[str, str] = {
 
 #: Statuses in which work is still going on (open or paused).
 ACTIVE_STATUSES = frozenset(s for s, c in STATUS_CATEGORY.items() if c != Category.RESOLVED)
+#: No more changes, notes or attachments.
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
 
 def status_category(status: str) -> str:

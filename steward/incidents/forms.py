@@ -9,16 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from steward.incidents import lookups
 from steward.incidents.choices import HoldReason, Level, Priority, ResolutionCode, Status
 
-#: The agent queues and what each shows.
-QUEUES = {
-    "my_groups": _("My groups"),
-    "mine": _("My work"),
-    "pending": _("Handovers to my groups"),
-    "unassigned": _("Unassigned"),
-    "major": _("Major incidents"),
-    "all": _("All incidents"),
-}
-
 
 class IncidentFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)

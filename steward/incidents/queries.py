@@ -24,6 +24,7 @@ from django.db.models.query import QuerySet
 
 from steward.core.models import JournalEntry
 from steward.core.statements import fetch_compiled, utc
+from steward.incidents import rules
 from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
 from steward.incidents.models import Handover, Incident, MajorIncident
 from steward.incidents.operations.common import groups_of
@@ -331,3 +332,12 @@ def timeline(incident: Incident, user):
     if user is not None and not user.is_it:
         rows = rows.filter(action__in=PUBLIC_ACTIONS)
     return rows
+
+
+def possible_major_managers():
+    """The people a major incident's manager is chosen from (rules.MAJOR_MANAGER_ROLES)."""
+    return (
+        User.objects.filter(is_active=True, role_rows__role__in=rules.MAJOR_MANAGER_ROLES)
+        .distinct()
+        .order_by("username")
+    )

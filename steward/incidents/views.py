@@ -9,9 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet
-from django.db.models import IntegerField, Q, Value
-from django.db.models.expressions import RawSQL
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,18 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from steward.core.errors import DomainError
 from steward.core.pagination import (
     CappedPaginator,
-    ExactCount,
-    capped,
     count_label,
-    count_limit,
 )
 from steward.core.statements import fetch_compiled
-from steward.incidents import audiences, queries, search, sla, tallies
+from steward.incidents import audiences, queries, rules, search, sla
 from steward.incidents import operations as ops
 from steward.incidents.attachments import serve_attachment
-from steward.incidents.choices import ACTIVE_STATUSES, HandoverStatus, Status
+from steward.incidents.choices import HandoverStatus, Status
 from steward.incidents.forms import (
-    QUEUES,
     CommentForm,
     HandoverForm,
     HoldForm,
@@ -41,6 +34,14 @@ from steward.incidents.forms import (
     IncidentFilterForm,
     RejectForm,
     ResolveForm,
+)
+from steward.incidents.lists import (
+    QUEUES,
+    clean_sort,
+    in_queue,
+    order_for,
+    queue_counts,
+    reader_key,
 )
 from steward.incidents.models import (
     Attachment,
@@ -50,129 +51,12 @@ from steward.incidents.models import (
     PostIncidentReview,
     SavedView,
 )
-from steward.incidents.workflow import INCIDENT
 from steward.people.forms import add_domain_error
 from steward.people.models import SupportGroup, User
 from steward.services.models import Service
 
 PAGE_SIZE = 50
 TIMELINE_LIMIT = 200
-
-
-def _queue_q(user, key: str) -> Q | None:
-    """The condition of one queue (None: every incident the user may see). The user's groups
-    are read once per request and inlined, so the planner sees the group ids and walks the
-    ``inc_queue`` index in the page's order."""
-    mine = queries.group_ids_of(user)
-    if key == "my_groups":
-        return Q(owning_group__in=mine)
-    if key == "mine":
-        return Q(assignee=user)
-    if key == "pending":
-        waiting = Handover.objects.filter(status=HandoverStatus.PENDING, to_group__in=mine)
-        return Q(pk__in=waiting.values("incident_id"))
-    if key == "unassigned":
-        return Q(owning_group__in=mine, assignee__isnull=True)
-    if key == "major":
-        return Q(pk__in=MajorIncident.objects.values("incident_id"))
-    return None
-
-
-def _reader(user) -> tuple:
-    """What every incident statement of a user depends on: who they are, their groups and the
-    rows their visibility rule lets them read (part of each compiled statement's key)."""
-    return (
-        user.pk,
-        tuple(queries.group_ids_of(user)),
-        repr(Incident.permission_filter(user, "view")),
-    )
-
-
-def _queue(user, key: str, qs):
-    condition = _queue_q(user, key)
-    return qs if condition is None else qs.filter(condition)
-
-
-#: Queues whose tab shows a count. "All incidents" has none: counting every active incident of
-#: the estate on each page view would cost more than the page itself.
-COUNTED_QUEUES = ("my_groups", "mine", "pending", "unassigned", "major")
-#: Of those, the queues whose count the tallies give (for readers who see every incident).
-TALLIED_QUEUES = ("my_groups", "mine", "unassigned")
-
-
-def queue_counts(user) -> dict[str, int]:
-    """Active (open or on-hold) incidents in each counted queue, in one statement.
-
-    "My groups", "My work" and "Unassigned" add up the queue tallies (tallies.py): exact, and
-    as cheap at a million incidents as at ten. The handover and major-incident queues are
-    small: each is counted up to one past the list count limit (core/pagination.py) from its
-    own index. (For a reader who does not see every incident, the tallies do not answer: all
-    five are counted that way.) The statement depends only on the user, their groups and their
-    visibility rule, so it is compiled once per such key (core/statements.py): building it
-    with the ORM cost more than running it."""
-    tallies.settle()
-    (row,) = fetch_compiled(
-        ("incident_queue_counts", count_limit(), *_reader(user)), lambda: _counts_statement(user)
-    )
-    exact = TALLIED_QUEUES if tallies.answers_for(user) else ()
-    return {
-        key: ExactCount(n) if key in exact else n
-        for key, n in zip(COUNTED_QUEUES, row, strict=True)
-    }
-
-
-def _counts_statement(user):
-    base = Incident.objects.for_user(user, "view").active()
-    mine = queries.group_ids_of(user)
-    tallied = (
-        {
-            "my_groups": tallies.in_groups(mine),
-            "mine": tallies.assigned_to(user.pk),
-            "unassigned": tallies.in_groups(mine, unassigned=True),
-        }
-        if tallies.answers_for(user)
-        else {}
-    )
-    counts = {}
-    for key in COUNTED_QUEUES:
-        if key in tallied:
-            counts[key] = tallied[key]
-            continue
-        rows = capped(_queue(user, key, base).values("pk"))
-        try:
-            sql, params = rows.query.sql_with_params()
-        except EmptyResultSet:  # no groups: ``IN ()``, Django knows it is empty
-            counts[key] = Value(0, output_field=IntegerField())
-            continue
-        # the SQL is the ORM's own, its parameters bound
-        counted = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608
-        counts[key] = RawSQL(counted, params)  # noqa: S611
-    # one row to hang the subqueries on: the user's own
-    return User.objects.filter(pk=user.pk).order_by().annotate(**counts).values_list(*counts)
-
-
-#: ?sort= keys of the list page: the ORDER BY of each, ascending; the descending one is its exact
-#: reverse (ties too: newest first ascending, oldest first descending), so that one index serves
-#: both — read backwards. A descending sort with the newest first among ties matched no index:
-#: "-status" sorted the whole estate (0.6 s at a million incidents).
-SORTS = {
-    "priority": ("priority", "-id"),
-    "number": ("id",),
-    "status": ("status", "-id"),
-    "group": ("owning_group__name", "-id"),
-    "updated": ("updated_at", "-id"),
-}
-
-
-def _order(sort: str) -> tuple[str, ...]:
-    fields = SORTS[sort.removeprefix("-")]
-    if not sort.startswith("-"):
-        return fields
-    return tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
-
-
-def clean_sort(value: str | None) -> str:
-    return value if value and value.removeprefix("-") in SORTS else "priority"
 
 
 def _listed(request, base=None):
@@ -182,7 +66,7 @@ def _listed(request, base=None):
     queue = queue if queue in QUEUES else ("my_groups" if user.is_it else "all")
     form = IncidentFilterForm(request.GET)
     data = _form_data(form)
-    rows = _queue(user, queue, base if base is not None else queries.incidents_for(user))
+    rows = in_queue(user, queue, base if base is not None else queries.incidents_for(user))
     status = data.get("status") or ""
     if status == "":
         rows = rows.active()
@@ -193,7 +77,7 @@ def _listed(request, base=None):
     if text := (data.get("q") or "").strip():
         rows = search.text_filter(rows, text, user)
     sort = clean_sort(request.GET.get("sort"))
-    return queue, form, rows.order_by(*_order(sort))
+    return queue, form, rows.order_by(*order_for(sort))
 
 
 def _form_data(form) -> dict:
@@ -270,7 +154,7 @@ def _page_values(
     user, queue: str, form, sort: str, page, *, with_pending: bool = True
 ) -> tuple[list, list]:
     """The values of one queue page and its pending handovers. Without a text search the
-    statements depend only on the user (``_reader``), the queue, the filters, the sort and the
+    statements depend only on the user (``reader_key``), the queue, the filters, the sort and the
     slice of the page, so they are compiled once per such key (core/statements.py). A text
     search hands the query its matching ids, different each time: it is compiled as usual."""
     data = _form_data(form)
@@ -282,7 +166,7 @@ def _page_values(
     else:
         key = (
             "incident_queue_page",
-            *_reader(user),
+            *reader_key(user),
             queue,
             data.get("status") or "",
             data.get("priority") or "",
@@ -404,43 +288,24 @@ def incident_detail(request, number: str):
         return _requester_detail(request, incident)
     pending = queries.pending_handover(incident)
     groups = SupportGroup.objects.filter(is_active=True).exclude(pk=incident.owning_group_id)
-    can_receive = bool(
-        pending
-        and user.is_it
-        and SupportGroup.objects.filter(pk=pending.to_group_id)
-        .filter(Q(members=user) | Q(manager=user))
-        .exists()
-    )
-    in_group = incident.owning_group.members.filter(pk=user.pk).exists()
+    actions = rules.allowed_actions(user, incident, pending=pending)
     context = {
         "incident": incident,
         "pending": pending,
         "measures": queries.incident_measures(incident),
-        "slas": sla.clocks_for_page(incident) if user.is_it else [],
+        "slas": sla.clocks_for_page(incident),
         "history": list(queries.timeline(incident, user)[:TIMELINE_LIMIT]),
-        "major": _major_for(incident) if user.is_it else None,
-        "can_declare": user.is_it
-        and (user.is_admin or bool(user.roles & ops.MAJOR_ROLES))
-        and incident.status in ACTIVE_STATUSES,
-        "managers": User.objects.filter(
-            is_active=True, role_rows__role__in=["agent", "group_manager", "admin"]
-        )
-        .distinct()
-        .order_by("username")
-        if user.is_it
-        else [],
+        "major": _major_for(incident),
+        "managers": queries.possible_major_managers() if "declare_major" in actions else [],
         "attachments": list(
             Attachment.objects.for_user(user, "view")
             .filter(incident=incident)
             .select_related("uploaded_by")
         ),
         "handovers": queries.handovers_of(incident),
-        "allowed": [s.value for s in Status if INCIDENT.can(incident.status, s)],
-        "active": incident.status in ACTIVE_STATUSES,
-        "can_receive": can_receive,
-        "can_take": user.is_it and in_group and incident.assignee_id != user.pk,
-        "can_reopen": incident.status == Status.RESOLVED and incident.caller_id == user.pk,
-        "comment_form": CommentForm(initial={"visibility": "internal" if user.is_it else "public"}),
+        "actions": actions,
+        "buttons": rules.transition_buttons(user, incident),
+        "comment_form": CommentForm(initial={"visibility": "internal"}),
         "handover_form": HandoverForm(groups=groups.order_by("name")),
         "resolve_form": ResolveForm(),
         "hold_form": HoldForm(),
@@ -474,9 +339,8 @@ def _requester_detail(request, incident: Incident):
             .filter(incident=incident)
             .select_related("uploaded_by")
         ),
-        "allowed": [],
-        "active": incident.status in ACTIVE_STATUSES,
-        "can_reopen": incident.status == Status.RESOLVED and incident.caller_id == user.pk,
+        "actions": rules.allowed_actions(user, incident),
+        "buttons": [],
         "comment_form": CommentForm(initial={"visibility": "public"}),
     }
     return render(request, "incidents/incident_detail.html", context)

@@ -3,8 +3,6 @@ comments, timeline and watchers."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Q
 from ninja import Query
 from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
@@ -12,8 +10,8 @@ from ninja.responses import Status as HttpStatus
 from steward.core.api_input import Id, RecordNumber
 from steward.core.api_support import ERRORS, PageParams, page_of, paginate, person_brief
 from steward.core.errors import NotFound, ValidationError
+from steward.incidents import lists, queries
 from steward.incidents import operations as ops
-from steward.incidents import queries, search
 from steward.incidents.api.common import (
     category_ref,
     ci_ref,
@@ -27,10 +25,8 @@ from steward.incidents.api.common import (
     with_targets,
 )
 from steward.incidents.audiences import requester_changes
-from steward.incidents.choices import STATUS_CATEGORY, HandoverStatus
 from steward.incidents.models import (
     Comment,
-    Handover,
     Incident,
 )
 from steward.incidents.schemas import (
@@ -82,42 +78,6 @@ def create_incident(request, payload: IncidentCreate):
     return HttpStatus(201, incident_out_for(actor, incident, new=True))
 
 
-def _filtered(user, f: IncidentFilters):
-    qs = queries.incidents_for(user)
-    if f.status:
-        qs = qs.filter(status__in=f.status)
-    if f.category:
-        qs = qs.filter(status__in=[s for s, c in STATUS_CATEGORY.items() if c == f.category])
-    if f.priority:
-        qs = qs.filter(priority__in=f.priority)
-    if f.group is not None:
-        qs = qs.filter(owning_group_id=f.group)
-    if f.my_groups:
-        qs = qs.filter(owning_group__in=ops.groups_of(user))
-    if f.major is not None:
-        qs = qs.filter(major__isnull=not f.major)
-    pending = Handover.objects.filter(status=HandoverStatus.PENDING)
-    if f.handover_pending is not None:
-        q = Q(pk__in=pending.values("incident_id"))
-        qs = qs.filter(q) if f.handover_pending else qs.exclude(q)
-    if f.pending_to_group is not None:
-        qs = qs.filter(pk__in=pending.filter(to_group_id=f.pending_to_group).values("incident_id"))
-    if f.assignee is not None:
-        qs = qs.filter(assignee_id=f.assignee)
-    if f.unassigned is not None:
-        qs = qs.filter(assignee__isnull=f.unassigned)
-    if f.service is not None:
-        qs = qs.filter(service_id=f.service)
-    if f.caller is not None:
-        qs = qs.filter(caller_id=f.caller)
-    if f.q:
-        qs = search.text_filter(qs, f.q, user)
-    order = {"number": "id", "-number": "-id"}.get(f.sort, f.sort)
-    # a descending sort is the exact reverse of its ascending one, ties included (newest first
-    # ascending, oldest first descending): one index read backwards serves both
-    return qs.order_by(order, "id" if order.startswith("-") else "-id")
-
-
 @router.get(
     "/incidents",
     response={200: IncidentPage, **ERRORS},
@@ -126,7 +86,7 @@ def _filtered(user, f: IncidentFilters):
 )
 def list_incidents(request, filters: Query[IncidentFilters], page: Query[PageParams]):
     user = request.auth
-    result = paginate(_filtered(user, filters), page)
+    result = paginate(lists.filtered(user, filters), page)
     queries.with_relations(result["items"])
     if user.is_it:
         # acceptance targets of every pending handover on the page in one query
@@ -171,25 +131,14 @@ def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
         data["assignee"] = person_ref(actor, data["assignee"], "assignee")
     if "description" in data and data["description"] is None:
         data["description"] = ""
-    parent_given = "parent" in data
-    parent_number = data.pop("parent", None)
-    with transaction.atomic():
-        if data or not parent_given:
-            ops.update_incident(actor, incident, version=version, priority_reason=reason, **data)
-            version = None
-        if parent_given:
-            parent = None
-            if parent_number:
-                parent = (
-                    Incident.objects.for_user(actor, "view")
-                    .filter(number=parent_number.upper())
-                    .first()
-                )
-                if parent is None:
-                    raise ValidationError.field(
-                        "parent", f"incident {parent_number} does not exist"
-                    )
-            ops.link_parent(actor, incident, parent, version=version)
+    if data.get("parent"):
+        parent_number = data["parent"]
+        data["parent"] = (
+            Incident.objects.for_user(actor, "view").filter(number=parent_number.upper()).first()
+        )
+        if data["parent"] is None:
+            raise ValidationError.field("parent", f"incident {parent_number} does not exist")
+    ops.change_incident(actor, incident, version=version, priority_reason=reason, **data)
     return fresh_out(actor, incident)
 
 

@@ -33,6 +33,7 @@ from steward.incidents.operations.lifecycle import (
     assign,
     auto_close_days,
     bulk_open_incidents,
+    change_incident,
     close_resolved,
     link_parent,
     open_incident,
@@ -41,7 +42,6 @@ from steward.incidents.operations.lifecycle import (
 )
 from steward.incidents.operations.maintenance import rebuild_queue_tallies
 from steward.incidents.operations.major import (
-    MAJOR_ROLES,
     declare_major,
     post_stakeholder_update,
     record_review,
@@ -61,7 +61,6 @@ __all__ = [
     "EDITABLE",
     "FIELDS",
     "FINAL_STATUSES",
-    "MAJOR_ROLES",
     "MENTION",
     "SERVICE_DESK",
     "SNIFF_BYTES",
@@ -75,6 +74,7 @@ __all__ = [
     "auto_close_days",
     "bulk_open_incidents",
     "cancel_handover",
+    "change_incident",
     "close_resolved",
     "create_category",
     "declare_major",

@@ -9,12 +9,11 @@ from django.db.models import Q
 
 from steward.core.errors import (
     Conflict,
-    PermissionDenied,
     ValidationError,
 )
 from steward.incidents.choices import (
+    FINAL_STATUSES,
     Level,
-    Status,
 )
 from steward.incidents.models import (
     Incident,
@@ -55,15 +54,6 @@ def link(incident: Incident) -> str:
     return incident.get_absolute_url()
 
 
-def _require_it(actor, what: str) -> None:
-    if actor is not None and not actor.is_it:
-        raise PermissionDenied(f"Only IT staff may {what}.")
-
-
-def is_member(user, group: SupportGroup) -> bool:
-    return group.manager_id == user.pk or group.members.filter(pk=user.pk, is_active=True).exists()
-
-
 def locked(incident: Incident) -> Incident:
     """Re-read the incident under a row lock (PostgreSQL; SQLite's write lock serializes)."""
     fresh = Incident.objects.select_for_update().get(pk=incident.pk)
@@ -76,9 +66,6 @@ def locked(incident: Incident) -> Incident:
             if getattr(cached, "pk", None) != getattr(incident, field.attname):
                 field.delete_cached_value(incident)
     return incident
-
-
-FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED})
 
 
 def require_not_final(incident: Incident) -> None:

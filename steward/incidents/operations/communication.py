@@ -16,7 +16,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import full_clean, require
-from steward.incidents import sla
+from steward.incidents import rules, sla
 from steward.incidents.choices import (
     Visibility,
 )
@@ -70,13 +70,13 @@ def add_comment(
     """A work note (internal) or a reply (the caller sees it). Requesters may only reply."""
     if visibility not in Visibility.values:
         raise ValidationError.field("visibility", "must be internal or public")
-    if actor is not None and not actor.is_it:
+    if not rules.is_staff(actor):
         require(actor, "view", incident)
-        if visibility != Visibility.PUBLIC:
+        if not rules.may_write(actor, visibility):
             raise PermissionDenied(
                 "Requesters may only add replies.", {"visibility": ["requesters may only reply"]}
             )
-        if time_spent:
+        if time_spent and not rules.may_record_time(actor):
             raise PermissionDenied(
                 "Only IT staff record time spent.", {"time_spent": ["IT staff only"]}
             )
@@ -131,7 +131,7 @@ def add_comment(
 
 @transaction.atomic
 def add_watcher(actor, incident: Incident, user: User) -> Watcher:
-    if actor is not None and not actor.is_it and actor.pk != user.pk:
+    if not rules.may_watch(actor, user):
         raise PermissionDenied("Requesters may only watch incidents themselves.")
     require(actor, "view", incident)
     if not Incident.objects.for_user(user, "view").filter(pk=incident.pk).exists():
@@ -144,7 +144,7 @@ def add_watcher(actor, incident: Incident, user: User) -> Watcher:
 
 @transaction.atomic
 def remove_watcher(actor, incident: Incident, user: User) -> None:
-    if actor is not None and not actor.is_it and actor.pk != user.pk:
+    if not rules.may_watch(actor, user):
         raise PermissionDenied("Requesters may only stop watching themselves.")
     require(actor, "view", incident)
     deleted, _ = Watcher.objects.filter(incident=incident, user=user).delete()
@@ -170,9 +170,9 @@ def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visib
 
     if visibility not in Visibility.values:
         raise ValidationError.field("visibility", "must be internal or public")
-    if actor is not None and not actor.is_it:
+    if not rules.is_staff(actor):
         require(actor, "view", incident)
-        if visibility != Visibility.PUBLIC:
+        if not rules.may_write(actor, visibility):
             raise PermissionDenied(
                 "Requesters may only add public attachments.",
                 {"visibility": ["requesters may only add public attachments"]},

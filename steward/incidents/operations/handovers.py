@@ -14,7 +14,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import full_clean, require
-from steward.incidents import sla
+from steward.incidents import rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
     HandoverStatus,
@@ -23,7 +23,7 @@ from steward.incidents.models import (
     Handover,
     Incident,
 )
-from steward.incidents.operations.common import is_member, link, locked
+from steward.incidents.operations.common import link, locked
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup
 
@@ -83,12 +83,10 @@ def hand_over(
         comment=f"Reason: {handover.reason}"
         + (f" — already tried: {handover.note}" if handover.note else ""),
     )
-    recipients = list(to_group.members.filter(is_active=True))
-    if to_group.manager:
-        recipients.append(to_group.manager)
-    notify(
+    notify(  # one in-app row for the receiving group, one for its manager if not a member
         actor,
-        recipients,
+        [to_group.manager] if to_group.manager else [],
+        group=to_group,
         subject=f"Handover to {to_group.name}: {incident.number} {incident.title}",
         body=f"From {handover.from_group.name}: {handover.reason}\n\n{handover.note}",
         link=link(incident),
@@ -115,7 +113,7 @@ def _require_receiver(actor, handover: Handover, what: str) -> None:
         return
     if not actor.is_it:
         raise NotFound("Handover not found.")
-    if not is_member(actor, handover.to_group):
+    if not rules.may_receive(actor, handover):
         raise PermissionDenied(
             f"Only members of {handover.to_group.name} may {what} this handover."
         )
@@ -223,7 +221,7 @@ def cancel_handover(actor, handover: Handover) -> Handover:
     if actor is not None:
         if not actor.is_it:
             raise NotFound("Handover not found.")
-        if actor.pk != handover.requested_by_id and not is_member(actor, handover.from_group):
+        if not rules.may_cancel_handover(actor, handover):
             raise PermissionDenied(
                 f"Only the requester or members of {handover.from_group.name} may cancel it."
             )
@@ -274,10 +272,10 @@ def notify_overdue_handovers(now=None) -> int:
         if not claimed:
             continue
         group = h.to_group
-        recipients = [group.manager] if group.manager else list(group.members.all())
-        notify(
+        notify(  # the manager, or without one the group (one in-app row for its members)
             None,
-            recipients,
+            [group.manager] if group.manager else [],
+            group=None if group.manager else group,
             subject=f"Handover waiting: {h.incident.number} to {group.name} is past its target",
             body=f"From {h.from_group.name}, requested {h.created_at:%Y-%m-%d %H:%M} UTC: "
             f"{h.reason}",

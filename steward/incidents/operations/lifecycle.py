@@ -16,9 +16,10 @@ from steward.core.errors import (
 )
 from steward.core.numbering import next_number, next_values
 from steward.core.operations import full_clean, require, require_admin
-from steward.incidents import audiences, sla
+from steward.incidents import audiences, rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
+    FINAL_STATUSES,
     Priority,
     Status,
 )
@@ -76,14 +77,12 @@ def open_incident(
 ) -> Incident:
     """Raise an incident. IT staff raise them for anyone; a requester only for themselves.
     An affected CI without a service proposes the service the CI delivers (or affects)."""
-    if actor is None or actor.is_it:
-        pass
-    elif caller.pk != actor.pk:
+    if not rules.may_raise_for(actor, caller):
         raise PermissionDenied(
             "Requesters may raise incidents only for themselves.",
             {"caller": ["must be yourself"]},
         )
-    elif owning_group is not None or parent is not None:
+    if not rules.may_route(actor) and (owning_group is not None or parent is not None):
         field = "owning_group" if owning_group is not None else "parent"
         raise PermissionDenied(f"Only IT staff may set {field}.", {field: ["IT staff only"]})
     if not caller.is_active:
@@ -115,7 +114,6 @@ def open_incident(
     # operation (or come from the caller's own row), so checking that each exists would cost a
     # query each to learn nothing. The database enforces both regardless.
     full_clean(incident, exclude=["number", *_RELATED], constraints=False)
-    members = list(group.members.filter(is_active=True))
     incident.number = next_number("INC")
     incident.save()
     journal.record(
@@ -125,15 +123,16 @@ def open_incident(
         {f: [None, v] for f, v in journal.snapshot(incident, FIELDS).items() if v not in ("", None)}
         | {"number": [None, incident.number]},
     )
-    if members:
-        notify(
-            actor,
-            members,
-            subject=f"New incident {incident.number} for {group.name}: {incident.title}",
-            body=f"P{incident.priority} · {incident.title}",
-            link=link(incident),
-            record=incident,
-        )
+    # one in-app notification for the whole group (each member reads it on their own), an
+    # email to each member
+    notify(
+        actor,
+        group=group,
+        subject=f"New incident {incident.number} for {group.name}: {incident.title}",
+        body=f"P{incident.priority} · {incident.title}",
+        link=link(incident),
+        record=incident,
+    )
     sla.feed(incident, new=True)
     sla.group_took_ownership(incident, group)
     return incident
@@ -143,7 +142,7 @@ def _assign(actor, incident: Incident, assignee: User | None) -> None:
     if assignee is not None:
         if not assignee.is_active:
             raise ValidationError.field("assignee", f"user {assignee.username!r} is inactive")
-        if not incident.owning_group.members.filter(pk=assignee.pk).exists():
+        if not rules.may_be_assignee(assignee, incident.owning_group):
             raise ValidationError.field(
                 "assignee",
                 f"{assignee.username!r} is not a member of the owning group "
@@ -257,9 +256,9 @@ def transition(
     version: int | None = None,
 ) -> Incident:
     """Move an incident through its lifecycle (see workflow.INCIDENT)."""
-    if actor is not None and not actor.is_it:
+    if not rules.is_staff(actor):
         require(actor, "view", incident)
-        if (incident.status, to) != REOPEN or incident.caller_id != actor.pk:
+        if not rules.may_transition(actor, incident, to):
             raise PermissionDenied(
                 "Callers may only reopen their own resolved incidents.",
                 {"to": ["callers may only reopen a resolved incident"]},
@@ -368,17 +367,52 @@ def _resolve_children(actor, parent: Incident) -> None:
 def link_parent(
     actor, incident: Incident, parent: Incident | None, version: int | None = None
 ) -> Incident:
-    """Put ``incident`` under ``parent`` (``None`` unlinks it). One level only."""
+    """Put ``incident`` under ``parent`` (``None`` unlinks it). One level only; neither may be
+    closed or cancelled. Both rows are locked, the lower id first, so two links that share an
+    incident run one after the other and each checks what the other wrote."""
     require(actor, "change", incident)
+    if parent is not None and parent.pk == incident.pk:
+        raise ValidationError.field("parent", "an incident cannot be its own parent")
+    for row in sorted([incident] if parent is None else [incident, parent], key=lambda i: i.pk):
+        locked(row)
+    require_not_final(incident)
     if parent is not None:
-        if parent.pk == incident.pk:
-            raise ValidationError.field("parent", "an incident cannot be its own parent")
+        if parent.status in FINAL_STATUSES:
+            raise ValidationError.field(
+                "parent", f"{parent.number} is {parent.status}: link to an open incident"
+            )
         if parent.parent_id is not None or incident.children.exists():
             raise ValidationError.field("parent", "parents and children are one level deep")
     before = incident.parent
     incident.parent = parent
     save_versioned(incident, version, ["parent"])
     journal.record(actor, incident, "parent_set", {"parent": [before, parent]})
+    return incident
+
+
+_KEEP = object()
+
+
+@transaction.atomic
+def change_incident(
+    actor,
+    incident: Incident,
+    *,
+    version: int | None,
+    priority_reason: str = "",
+    parent: Incident | object | None = _KEEP,
+    **changes,
+) -> Incident:
+    """Change fields and the parent of an incident at once (an edit form, the API's PATCH): the
+    fields as :func:`update_incident` does, then the parent as :func:`link_parent` does, all or
+    nothing, against the one version the client read. ``parent`` omitted leaves it as it is."""
+    if changes or parent is _KEEP:
+        update_incident(
+            actor, incident, version=version, priority_reason=priority_reason, **changes
+        )
+        version = None  # checked by the update, which advanced it
+    if parent is not _KEEP:
+        link_parent(actor, incident, parent, version=version)
     return incident
 
 

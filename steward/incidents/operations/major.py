@@ -13,6 +13,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import require
+from steward.incidents import rules
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
 )
@@ -30,11 +31,9 @@ from steward.people.models import User
 
 # --- major incidents --------------------------------------------------------------------------
 
-MAJOR_ROLES = {"group_manager", "admin"}
-
 
 def _require_major_role(actor, what: str) -> None:
-    if actor is not None and not (actor.is_admin or actor.roles & MAJOR_ROLES):
+    if not rules.may_lead_major(actor):
         raise PermissionDenied(f"Only group managers and administrators may {what}.")
 
 
