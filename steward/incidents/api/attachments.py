@@ -43,7 +43,7 @@ def attachment_out(a: Attachment, number: str) -> dict:
 )
 def add_attachment(
     request,
-    number: str,
+    number: RecordNumber,
     file: File[UploadedFile],
     visibility: Form[Visibility] = Visibility.INTERNAL,
 ):
