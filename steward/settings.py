@@ -106,9 +106,11 @@ ROOT_URLCONF = "steward.urls"
 STEWARD_API = "steward.api.api"
 WSGI_APPLICATION = "steward.wsgi.application"
 AUTH_USER_MODEL = "people.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "people:login"
+#: Where the account menu's "Sign out" posts (the core names no URL of a higher app).
+STEWARD_LOGOUT_URL = "people:logout"
 
 TEMPLATES = [
     {

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from steward.api import api, api_not_found
 from steward.core.views import healthz, live
-from steward.ownership.practice_views import practice_list, practice_switch_view
 from steward.people.admin_login import admin_login
 
 urlpatterns = [
@@ -14,12 +13,12 @@ urlpatterns = [
     # The admin's sign-in, throttled like the sign-in page (people/admin_login.py).
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("", include("steward.core.urls")),
     path("", include("steward.people.urls")),
     path("notifications/", include("steward.notifications.urls")),
     path("services/", include("steward.services.urls")),
     path("ownership/", include("steward.ownership.urls")),
-    path("practices/", practice_list, name="practice_list"),
-    path("practices/<slug:key>/", practice_switch_view, name="practice_switch"),
+    path("practices/", include("steward.ownership.practice_urls")),
     path("incidents/", include("steward.incidents.urls")),
     path("service-levels/", include("steward.slm.urls")),
 ]

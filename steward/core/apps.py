@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         # converters registers <id:...> for the URLconfs
         from steward.core import converters, demo  # noqa: F401
         from steward.core.practices import Practice, register_practice
-        from steward.core.registry import DemoStep
+        from steward.core.registry import DemoStep, NavEntry
 
         register_practice(
             Practice(
@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
                 description=_("The journal, numbering, search box and the practice switch."),
                 switchable=False,
                 order=0,
+                nav=[NavEntry("home", _("Home"), "core:home", order=0)],
                 demo=[DemoStep("practices", demo.load, order=1000)],
             )
         )

@@ -54,6 +54,7 @@ class Practice:
     on_by_default: bool = False
     order: int = 100
     nav: tuple = ()  # core.registry.NavEntry
+    account: tuple = ()  # core.registry.NavEntry: entries of the account menu
     search: tuple = ()  # core.registry.SearchProvider
     home_panels: tuple = ()  # core.registry.HomePanel
     detail_panels: tuple = ()  # core.registry.DetailPanel
@@ -67,6 +68,7 @@ class Practice:
             "brings",
             "depends_on",
             "nav",
+            "account",
             "search",
             "home_panels",
             "detail_panels",

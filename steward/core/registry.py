@@ -47,6 +47,12 @@ def nav_entries(user) -> list[NavEntry]:
     return [e for e in entries if e.visible(user)]
 
 
+def account_entries(user) -> list[NavEntry]:
+    """The account menu's entries (profile, tokens, ...), contributed like the menu's."""
+    entries = sorted(contributions("account"), key=lambda e: (e.order, str(e.label)))
+    return [e for e in entries if e.visible(user)]
+
+
 def search_providers() -> list[SearchProvider]:
     return sorted(contributions("search"), key=lambda p: (p.order, str(p.label)))
 

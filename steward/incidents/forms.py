@@ -63,12 +63,12 @@ class IncidentCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["service"].queryset = services
-        _suggested(self.fields["affected_ci"], "incident_suggest_cis", "ci-options")
+        _suggested(self.fields["affected_ci"], "incidents:suggest_cis", "ci-options")
         if groups is None:
             del self.fields["caller"]
             del self.fields["owning_group"]
         else:
-            _suggested(self.fields["caller"], "incident_suggest_callers", "caller-options")
+            _suggested(self.fields["caller"], "incidents:suggest_callers", "caller-options")
             self.fields["owning_group"].queryset = groups
 
     def clean_caller(self):

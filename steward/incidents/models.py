@@ -94,7 +94,7 @@ class IncidentQuerySet(RestrictedQuerySet):
 
 def incident_url(number: str) -> str:
     """The incident's page (for links in notifications, search hits and clocks)."""
-    return reverse("incident_detail", args=[number])
+    return reverse("incidents:detail", args=[number])
 
 
 class Incident(VersionedModel):

@@ -28,7 +28,7 @@ def search_hit(incident: Incident, audience: str) -> SearchHit:
     return SearchHit(
         "incident",
         " ".join(_HIT_TEXT[f](incident) for f in fields if f in _LABEL_FIELDS),
-        reverse("incident_detail", args=[incident.number]),
+        reverse("incidents:detail", args=[incident.number]),
         " · ".join(_HIT_TEXT[f](incident) for f in fields if f not in _LABEL_FIELDS),
     )
 
@@ -47,7 +47,7 @@ def _rows(qs, limit: int, tally: dict | None = None, user=None):
     count limit (past it the page shows "10,000+")."""
     qs = qs.active().order_by("priority", "-id")
     rows = [
-        (f"{i.number} {i.title}", reverse("incident_detail", args=[i.number]), f"P{i.priority}")
+        (f"{i.number} {i.title}", reverse("incidents:detail", args=[i.number]), f"P{i.priority}")
         for i in qs[:limit]
     ]
     if tally is not None and tallies.answers_for(user):

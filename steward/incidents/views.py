@@ -267,7 +267,7 @@ def incident_create(request):
             messages.success(
                 request, _("%(number)s has been raised.") % {"number": incident.number}
             )
-            return redirect("incident_detail", incident.number)
+            return redirect("incidents:detail", incident.number)
     return render(request, "incidents/incident_create.html", {"form": form})
 
 
@@ -451,7 +451,7 @@ def incident_action(request, number: str, action: str):
             request,
             text % {"number": incident.number, "status": incident.get_status_display().lower()},
         )
-    return redirect("incident_detail", incident.number)
+    return redirect("incidents:detail", incident.number)
 
 
 @login_required
@@ -479,7 +479,7 @@ def attachment_upload(request, number: str):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The file has been attached."))
-    return redirect("incident_detail", incident.number)
+    return redirect("incidents:detail", incident.number)
 
 
 @login_required
@@ -492,9 +492,9 @@ def view_save(request):
         view = ops.save_view(request.user, name=request.POST.get("name", ""), query=query)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("incident_list")
+        return redirect("incidents:list")
     messages.success(request, _("View “%(name)s” has been saved.") % {"name": view.name})
-    return redirect(f"{reverse('incident_list')}?{view.query}" if view.query else "incident_list")
+    return redirect(f"{reverse('incidents:list')}?{view.query}" if view.query else "incidents:list")
 
 
 @login_required
@@ -505,7 +505,7 @@ def view_delete(request, pk: int):
         raise Http404
     ops.delete_view(request.user, view)
     messages.success(request, _("View “%(name)s” has been deleted.") % {"name": view.name})
-    return redirect("incident_list")
+    return redirect("incidents:list")
 
 
 @login_required

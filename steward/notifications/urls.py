@@ -2,7 +2,9 @@ from django.urls import path
 
 from steward.notifications import views
 
+app_name = "notifications"
+
 urlpatterns = [
-    path("", views.notification_list, name="notifications"),
-    path("read/", views.notification_read, name="notifications_read"),
+    path("", views.notification_list, name="list"),
+    path("read/", views.notification_read, name="read"),
 ]

@@ -57,7 +57,7 @@ def notification_read(request):
     else:
         ids = [int(v) for v in request.POST.getlist("id") if v.isdigit() and len(v) < 19]
         operations.mark_read_many(request.user, ids)
-    url = reverse("notifications")
+    url = reverse("notifications:list")
     query = []
     if request.POST.get("show") == "unread":
         query.append("show=unread")

@@ -24,18 +24,24 @@ class OwnershipConfig(AppConfig):
                 switchable=False,
                 order=40,
                 nav=[
-                    NavEntry("processes", _("Processes"), "process_list", order=30, visible=is_it),
+                    NavEntry(
+                        "processes",
+                        _("Processes"),
+                        "ownership:process_list",
+                        order=30,
+                        visible=is_it,
+                    ),
                     NavEntry(
                         "ownership_gaps",
                         _("Ownership gaps"),
-                        "ownership_gaps",
+                        "ownership:gaps",
                         order=31,
                         visible=is_it,
                     ),
                     NavEntry(
                         "practices",
                         _("Practices"),
-                        "practice_list",
+                        "practices:list",
                         order=90,
                         visible=lambda user: user.is_admin,
                     ),
@@ -46,7 +52,7 @@ class OwnershipConfig(AppConfig):
                         _("Ownership gaps that need me"),
                         r.gaps_that_need_me,
                         order=15,
-                        more_url="ownership_mine",
+                        more_url="ownership:mine",
                         empty=_("Nothing you own is missing an owner."),
                         visible=is_it,
                     )

@@ -128,7 +128,7 @@ def services_without_active_owner() -> list[dict]:
             s,
             f"the service owner {s.owner} has an inactive account: nobody answers for the service",
             ADMINS,
-            page("service_detail", s.pk, f"services/{s.pk}"),
+            page("services:detail", s.pk, f"services/{s.pk}"),
         )
         for s in rows.select_related("owner").order_by("name")
     ]
@@ -168,7 +168,7 @@ def services_ownership_not_accepted(only_for: User | None = None) -> list[dict]:
                 else f"{proposed} is proposed as owner and has not accepted; "
                 f"{s.owner} still answers for it",
                 person(who),
-                page("service_detail", s.pk, f"services/{s.pk}"),
+                page("services:detail", s.pk, f"services/{s.pk}"),
                 Severity.WARNING,
             )
         )
@@ -188,7 +188,7 @@ def services_past_review() -> list[dict]:
             s,
             f"the service review was due on {s.review_date.isoformat()}",
             person(s.owner) if s.owner.is_active else ADMINS,
-            page("service_detail", s.pk, f"services/{s.pk}"),
+            page("services:detail", s.pk, f"services/{s.pk}"),
             Severity.WARNING,
         )
         for s in rows.select_related("owner").order_by("review_date", "name")
@@ -211,7 +211,7 @@ def processes_without_owner() -> list[dict]:
                 p,
                 problem,
                 ADMINS,
-                page("process_detail", p.pk, f"processes/{p.pk}"),
+                page("ownership:process_detail", p.pk, f"processes/{p.pk}"),
             )
         )
     return out
@@ -241,7 +241,8 @@ def raci_errors(only_for: User | None = None) -> list[dict]:
                 activity,
                 f["message"],
                 fixer,
-                page("process_detail", p.pk, f"processes/{p.pk}/raci") + f"#activity-{activity.pk}",
+                page("ownership:process_detail", p.pk, f"processes/{p.pk}/raci")
+                + f"#activity-{activity.pk}",
             )
             item["record"]["name"] = f"{p.name} › {activity.name}"
             out.append(item)
@@ -261,7 +262,7 @@ def groups_without_manager() -> list[dict]:
             if g.manager is None
             else f"the group manager {g.manager} has an inactive account",
             ADMINS,
-            page("group_detail", g.pk, f"groups/{g.pk}"),
+            page("people:group_detail", g.pk, f"groups/{g.pk}"),
         )
         for g in rows.select_related("manager").order_by("name")
     ]
@@ -282,7 +283,7 @@ def groups_without_members() -> list[dict]:
             g,
             "the group has no active members: work assigned to it waits for nobody",
             person(g.manager) if g.manager and g.manager.is_active else ADMINS,
-            page("group_detail", g.pk, f"groups/{g.pk}"),
+            page("people:group_detail", g.pk, f"groups/{g.pk}"),
         )
         for g in rows
     ]

@@ -45,7 +45,7 @@ def practice_switch_view(request, key: str):
     enabled = request.POST.get("enabled")
     if enabled not in ("on", "off"):
         messages.error(request, _("Choose on or off."))
-        return redirect("practice_list")
+        return redirect("practices:list")
     try:
         core_ops.set_practice_enabled(request.user, key, enabled == "on")
     except DomainError as exc:
@@ -62,4 +62,4 @@ def practice_switch_view(request, key: str):
                 )
                 % {"name": practice.name},
             )
-    return redirect("practice_list")
+    return redirect("practices:list")

@@ -3,8 +3,10 @@ from django.views.generic import RedirectView
 
 from steward.ownership import views
 
+app_name = "ownership"
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="process_list"), name="ownership_home"),
+    path("", RedirectView.as_view(pattern_name="ownership:process_list"), name="home"),
     path("processes/", views.process_list, name="process_list"),
     path("processes/<id:pk>/", views.process_detail, name="process_detail"),
     path("processes/<id:pk>/edit/", views.process_edit, name="process_edit"),
@@ -19,6 +21,6 @@ urlpatterns = [
         views.activity_raci_row,
         name="activity_raci_row",
     ),
-    path("gaps/", views.gap_list, name="ownership_gaps"),
-    path("mine/", views.mine, name="ownership_mine"),
+    path("gaps/", views.gap_list, name="gaps"),
+    path("mine/", views.mine, name="mine"),
 ]

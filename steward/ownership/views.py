@@ -139,7 +139,7 @@ def process_edit(request, pk: int):
                 add_domain_error(activity_form, exc)
             else:
                 messages.success(request, _("Activity added."))
-                return redirect("process_detail", pk=process.pk)
+                return redirect("ownership:process_detail", pk=process.pk)
     elif request.method == "POST":
         form = ProcessForm(request.POST, initial=initial, can_change_owner=admin)
         if form.is_valid():
@@ -159,7 +159,7 @@ def process_edit(request, pk: int):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("The process has been saved."))
-                return redirect("process_detail", pk=process.pk)
+                return redirect("ownership:process_detail", pk=process.pk)
     context = {"process": process, "form": form, "activity_form": activity_form}
     return render(request, "ownership/process_edit.html", context)
 
@@ -256,7 +256,7 @@ def activity_raci_edit(request, pk: int, activity_pk: int):
             error = exc.message
         else:
             if not request.htmx:
-                return redirect("process_detail", pk=process.pk)
+                return redirect("ownership:process_detail", pk=process.pk)
             process = validation.matrix_queryset().get(pk=process.pk)
             findings = validation.validate_processes([process])[process.pk]
             row = next(r for r in _grid(process, findings) if r["activity"].pk == activity.pk)

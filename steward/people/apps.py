@@ -21,8 +21,11 @@ class PeopleConfig(AppConfig):
                 switchable=False,
                 order=10,
                 nav=[
-                    NavEntry("home", _("Home"), "home", order=0),
-                    NavEntry("groups", _("Groups"), "group_list", order=80, visible=r.is_it),
+                    NavEntry("groups", _("Groups"), "people:group_list", order=80, visible=r.is_it),
+                ],
+                account=[
+                    NavEntry("profile", _("Profile"), "people:profile", order=10),
+                    NavEntry("tokens", _("API tokens"), "people:tokens", order=20),
                 ],
                 search=[
                     SearchProvider("groups", _("Support groups"), r.search_groups, order=50),
@@ -34,7 +37,7 @@ class PeopleConfig(AppConfig):
                         _("My groups"),
                         r.my_groups,
                         order=20,
-                        more_url="group_list",
+                        more_url="people:group_list",
                         empty=_("You are not in any support group."),
                         visible=r.is_it,
                     )

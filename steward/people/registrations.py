@@ -21,7 +21,7 @@ def search_groups(user, text: str, limit: int) -> list[SearchHit]:
         .order_by("name")[:limit]
     )
     return [
-        SearchHit("group", g.name, reverse("group_detail", args=[g.pk]), g.description[:120])
+        SearchHit("group", g.name, reverse("people:group_detail", args=[g.pk]), g.description[:120])
         for g in rows
     ]
 
@@ -44,7 +44,7 @@ def search_users(user, text: str, limit: int) -> list[SearchHit]:
         SearchHit(
             "user",
             u.display_name,
-            reverse("user_detail", args=[u.username]),
+            reverse("people:user_detail", args=[u.username]),
             " · ".join(filter(None, [u.username, u.job_title, u.email])),
         )
         for u in rows
@@ -62,7 +62,7 @@ def my_groups(user, limit: int):
     rows = [
         (
             g.name,
-            reverse("group_detail", args=[g.pk]),
+            reverse("people:group_detail", args=[g.pk]),
             _("manager") if g.manager_id == user.pk else "",
         )
         for g in groups[:limit]

@@ -1,13 +1,12 @@
 from django.urls import path
 
-from steward.core.views_search import search
 from steward.people import views
 
+app_name = "people"
+
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("search", search, name="search"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.tokens, name="tokens"),
     path("profile/tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),

@@ -1,4 +1,4 @@
-"""Pages of the people app: sign-in, the start page, profile, API tokens, groups and people.
+"""Pages of the people app: sign-in, profile, API tokens, groups and people.
 
 Thin: read through ``.for_user``, write through ``people.operations``, show domain errors
 beside the fields they name.
@@ -23,8 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from steward.core import journal
 from steward.core.errors import DomainError
-from steward.core.pagination import count_label
-from steward.core.registry import home_panels
 from steward.people import operations as people_ops
 from steward.people.auth import blocked_message, sign_in_blocked_for
 from steward.people.choices import Role
@@ -45,22 +43,6 @@ def _with_role_labels(users):
     return users
 
 
-# --- start page ---------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def home(request):
-    panels = []
-    for panel in home_panels():
-        if panel.visible(request.user):
-            count, rows = panel.rows(request.user, 8)
-            panels.append(
-                {"panel": panel, "count": count_label(count), "total": count, "rows": rows}
-            )
-    return render(request, "people/home.html", {"panels": panels})
-
-
 # --- signing in and out -------------------------------------------------------------------------
 
 
@@ -68,7 +50,7 @@ def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return reverse("home")
+    return reverse("core:home")
 
 
 @sensitive_post_parameters("password")
@@ -102,7 +84,7 @@ def login_view(request):
 def logout_view(request):
     auth_logout(request)
     messages.info(request, _("You have signed out."))
-    return redirect("login")
+    return redirect("people:login")
 
 
 # --- own account --------------------------------------------------------------------------------
@@ -123,7 +105,7 @@ def profile(request):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("Your profile has been saved."))
-                return redirect("profile")
+                return redirect("people:profile")
     else:
         form = ProfileForm(initial={name: getattr(me, name) for name in ProfileForm.base_fields})
     return render(request, "people/profile.html", {"form": form, "person": me})
@@ -160,7 +142,7 @@ def token_revoke(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Token “%(name)s” has been revoked.") % {"name": token.name})
-    return redirect("tokens")
+    return redirect("people:tokens")
 
 
 # --- groups and people --------------------------------------------------------------------------

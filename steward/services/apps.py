@@ -20,7 +20,7 @@ class ServicesConfig(AppConfig):
                 description=_("The service portfolio, service owners and configuration items."),
                 switchable=False,
                 order=30,
-                nav=[NavEntry("services", _("Services"), "service_list", order=20)],
+                nav=[NavEntry("services", _("Services"), "services:list", order=20)],
                 search=[SearchProvider("services", _("Services"), r.search_services, order=10)],
                 home_panels=[
                     HomePanel(
@@ -28,7 +28,7 @@ class ServicesConfig(AppConfig):
                         _("Services I own"),
                         r.services_i_own,
                         order=10,
-                        more_url="service_list",
+                        more_url="services:list",
                         empty=_("You own no services."),
                         visible=lambda user: user.is_it,
                     ),
@@ -37,7 +37,7 @@ class ServicesConfig(AppConfig):
                         _("Services for my organization"),
                         r.services_for_my_organization,
                         order=10,
-                        more_url="service_list",
+                        more_url="services:list",
                         empty=_("No live services are recorded for your organization."),
                         visible=lambda user: not user.is_it,
                     ),

@@ -20,7 +20,7 @@ def search_services(user, text: str, limit: int) -> list[SearchHit]:
         SearchHit(
             "service",
             s.name,
-            reverse("service_detail", args=[s.pk]),
+            reverse("services:detail", args=[s.pk]),
             f"{s.get_status_display()} · {s.get_criticality_display()} · {s.owner.display_name}",
         )
         for s in rows
@@ -32,7 +32,7 @@ def services_i_own(user, limit: int):
         Service.objects.for_user(user, "view").filter(owner=user).order_by("criticality", "name")
     )
     rows = [
-        (s.name, reverse("service_detail", args=[s.pk]), s.get_criticality_display())
+        (s.name, reverse("services:detail", args=[s.pk]), s.get_criticality_display())
         for s in owned[:limit]
     ]
     return owned.count(), rows
@@ -40,5 +40,5 @@ def services_i_own(user, limit: int):
 
 def services_for_my_organization(user, limit: int):
     services = Service.objects.for_user(user, "view").order_by("name")
-    rows = [(s.name, reverse("service_detail", args=[s.pk]), "") for s in services[:limit]]
+    rows = [(s.name, reverse("services:detail", args=[s.pk]), "") for s in services[:limit]]
     return services.count(), rows

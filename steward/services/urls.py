@@ -2,12 +2,14 @@ from django.urls import path
 
 from steward.services import views
 
+app_name = "services"
+
 urlpatterns = [
-    path("", views.service_list, name="service_list"),
-    path("<id:pk>/", views.service_detail, name="service_detail"),
+    path("", views.service_list, name="list"),
+    path("<id:pk>/", views.service_detail, name="detail"),
     path(
         "<id:pk>/ownership/<str:decision>/",
         views.ownership_decision,
-        name="service_ownership_decision",
+        name="ownership_decision",
     ),
 ]

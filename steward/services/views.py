@@ -110,4 +110,4 @@ def ownership_decision(request, pk: int, decision: str):
             messages.info(request, f"You declined ownership of {service.name}.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("service_detail", pk=service.pk)
+    return redirect("services:detail", pk=service.pk)

@@ -33,7 +33,7 @@ class SlmConfig(AppConfig):
                     NavEntry(
                         "sla",
                         _("Service levels"),
-                        "sla_compliance",
+                        "slm:compliance",
                         order=60,
                         visible=lambda user: user.is_authenticated and user.is_it,
                     )

@@ -47,7 +47,7 @@ def olas_without_manager() -> list[dict]:
             o.group,
             "the group has an OLA but no active manager to answer for it",
             gaps.ADMINS,
-            gaps.page("group_detail", o.group_id, f"groups/{o.group_id}"),
+            gaps.page("people:group_detail", o.group_id, f"groups/{o.group_id}"),
         )
         for o in rows.order_by("group__name")
     ]

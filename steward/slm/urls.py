@@ -2,6 +2,8 @@ from django.urls import path
 
 from steward.slm import views
 
+app_name = "slm"
+
 urlpatterns = [
-    path("compliance/", views.compliance_report, name="sla_compliance"),
+    path("compliance/", views.compliance_report, name="compliance"),
 ]

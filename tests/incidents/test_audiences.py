@@ -192,7 +192,7 @@ def test_search_hits_show_the_audience_fields(desk, scene, client_for, role):
     assert len(parts) == len(shown)
     assert parts[:2] == ["P1", "In progress"]
     assert (GROUP_NAME in parts) == (audience == STAFF)
-    page = client_for(user).get(reverse("search"), {"q": "printer"})
+    page = client_for(user).get(reverse("core:search"), {"q": "printer"})
     assert page.status_code == 200 and scene.number in page.content.decode()
 
 
@@ -334,7 +334,7 @@ def test_no_internal_text_reaches_a_requester_anywhere(desk, scene, api_as, clie
         "/incidents/?queue=all&status=any",
         "/incidents/?q=printer",
         "/",
-        f"{reverse('search')}?q=printer",
+        f"{reverse('core:search')}?q=printer",
     ):
         response = web.get(path)
         assert response.status_code == 200, path

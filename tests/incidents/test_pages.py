@@ -75,9 +75,9 @@ def test_requesters_see_their_organization_and_no_internal_notes(desk, open_one,
     assert "Public reply text" in detail and "SECRET" not in detail
     assert client.get(f"/incidents/{theirs.number}/").status_code == 404
     assert client.get("/incidents/INC9999999/").status_code == 404
-    search = client.get(reverse("search"), {"q": "Theirs"})
+    search = client.get(reverse("core:search"), {"q": "Theirs"})
     assert search.status_code == 200 and theirs.number not in search.content.decode()
-    search = client_for(agent).get(reverse("search"), {"q": "Theirs"})
+    search = client_for(agent).get(reverse("core:search"), {"q": "Theirs"})
     assert theirs.number in search.content.decode()
 
 

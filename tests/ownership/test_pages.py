@@ -22,18 +22,18 @@ def test_requesters_get_404_on_every_ownership_page(world, process):
     client = signed_in(world["people"]["requester"])
     plan = process.activities.get(name="Plan")
     for url in (
-        reverse("process_list"),
-        reverse("process_detail", args=[process.pk]),
-        reverse("process_raci_csv", args=[process.pk]),
-        reverse("activity_raci_edit", args=[process.pk, plan.pk]),
-        reverse("ownership_gaps"),
-        reverse("ownership_mine"),
+        reverse("ownership:process_list"),
+        reverse("ownership:process_detail", args=[process.pk]),
+        reverse("ownership:process_raci_csv", args=[process.pk]),
+        reverse("ownership:activity_raci_edit", args=[process.pk, plan.pk]),
+        reverse("ownership:gaps"),
+        reverse("ownership:mine"),
     ):
         assert client.get(url).status_code == 404, url
 
 
 def test_the_process_list_shows_owners_and_raci_state(world, process, process_owner):
-    response = signed_in(world["people"]["agent"]).get(reverse("process_list"))
+    response = signed_in(world["people"]["agent"]).get(reverse("ownership:process_list"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Incident management" in html and "No owner" in html
@@ -43,7 +43,7 @@ def test_the_process_list_shows_owners_and_raci_state(world, process, process_ow
 def test_the_grid_shows_findings_and_only_editors_get_edit_buttons(
     world, process, process_owner, django_assert_max_num_queries
 ):
-    url = reverse("process_detail", args=[process.pk])
+    url = reverse("ownership:process_detail", args=[process.pk])
     agent = signed_in(world["people"]["agent"])
     with django_assert_max_num_queries(20):
         response = agent.get(url)
@@ -52,7 +52,10 @@ def test_the_grid_shows_findings_and_only_editors_get_edit_buttons(
     assert "Edit" not in html
     html = signed_in(process_owner).get(url).content.decode()
     assert (
-        reverse("activity_raci_edit", args=[process.pk, process.activities.get(name="Plan").pk])
+        reverse(
+            "ownership:activity_raci_edit",
+            args=[process.pk, process.activities.get(name="Plan").pk],
+        )
         in html
     )
 
@@ -60,7 +63,7 @@ def test_the_grid_shows_findings_and_only_editors_get_edit_buttons(
 def test_editing_a_row_with_htmx_saves_it_and_returns_the_row(world, process, process_owner, team):
     client = signed_in(process_owner)
     plan = process.activities.get(name="Plan")
-    url = reverse("activity_raci_edit", args=[process.pk, plan.pk])
+    url = reverse("ownership:activity_raci_edit", args=[process.pk, plan.pk])
     form = client.get(url, headers={"HX-Request": "true"})
     assert form.status_code == 200
     assert 'name="version"' in form.content.decode()
@@ -101,55 +104,55 @@ def test_editing_a_row_with_htmx_saves_it_and_returns_the_row(world, process, pr
 def test_editing_without_javascript_uses_a_page_and_redirects(world, process, process_owner):
     client = signed_in(process_owner)
     plan = process.activities.get(name="Plan")
-    url = reverse("activity_raci_edit", args=[process.pk, plan.pk])
+    url = reverse("ownership:activity_raci_edit", args=[process.pk, plan.pk])
     page = client.get(url)
     assert page.status_code == 200 and "<form" in page.content.decode()
     response = client.post(url, {"version": process.version, "A": [f"user:{process_owner.pk}"]})
     assert response.status_code == 302
-    assert response["Location"] == reverse("process_detail", args=[process.pk])
+    assert response["Location"] == reverse("ownership:process_detail", args=[process.pk])
     assert RaciAssignment.objects.filter(activity=plan, letter="A").count() == 1
 
 
 def test_others_cannot_edit_a_row(world, process):
     plan = process.activities.get(name="Plan")
-    url = reverse("activity_raci_edit", args=[process.pk, plan.pk])
+    url = reverse("ownership:activity_raci_edit", args=[process.pk, plan.pk])
     response = signed_in(world["people"]["agent"]).post(url, {"version": process.version, "A": []})
     assert response.status_code == 403
 
 
 def test_the_gaps_page_and_the_mine_page(world, process, process_owner):
     admin = signed_in(world["people"]["admin"])
-    html = admin.get(reverse("ownership_gaps")).content.decode()
+    html = admin.get(reverse("ownership:gaps")).content.decode()
     assert "Incident management" in html and "the process has no process owner" in html
-    html = admin.get(reverse("ownership_gaps"), {"kind": "raci_responsible"}).content.decode()
+    html = admin.get(reverse("ownership:gaps"), {"kind": "raci_responsible"}).content.decode()
     assert "the process has no process owner" not in html and "Testing › Plan" in html
-    html = signed_in(process_owner).get(reverse("ownership_mine")).content.decode()
+    html = signed_in(process_owner).get(reverse("ownership:mine")).content.decode()
     assert "Testing › Plan" in html  # a gap that needs the process owner
-    assert reverse("process_detail", args=[process.pk]) in html
+    assert reverse("ownership:process_detail", args=[process.pk]) in html
     incident = Process.objects.get(key="incident")
-    assert reverse("process_detail", args=[incident.pk]) not in html
+    assert reverse("ownership:process_detail", args=[incident.pk]) not in html
 
 
 def test_the_grid_exports_csv(world, process):
     response = signed_in(world["people"]["agent"]).get(
-        reverse("process_raci_csv", args=[process.pk])
+        reverse("ownership:process_raci_csv", args=[process.pk])
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines()[0] == "Order,Activity"
 
 
 def test_the_start_page_shows_the_gaps_that_need_me(world, process, process_owner):
-    html = signed_in(process_owner).get(reverse("home")).content.decode()
+    html = signed_in(process_owner).get(reverse("core:home")).content.decode()
     assert "Ownership gaps that need me" in html
     assert "Testing › Plan" in html
-    html = signed_in(world["people"]["requester"]).get(reverse("home")).content.decode()
+    html = signed_in(world["people"]["requester"]).get(reverse("core:home")).content.decode()
     assert "Ownership gaps" not in html
 
 
 def test_the_owner_edits_managers_and_adds_an_activity_but_only_admins_change_the_owner(
     world, process, process_owner, team
 ):
-    url = reverse("process_edit", args=[process.pk])
+    url = reverse("ownership:process_edit", args=[process.pk])
     assert signed_in(world["people"]["agent"]).get(url).status_code == 403
     client = signed_in(process_owner)
     page = client.get(url).content.decode()

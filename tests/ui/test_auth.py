@@ -13,11 +13,13 @@ PASSWORD = "correct-horse-9"
 
 
 def sign_in(client: Client, username: str, password: str, **extra):
-    return client.post(reverse("login"), {"username": username, "password": password, **extra})
+    return client.post(
+        reverse("people:login"), {"username": username, "password": password, **extra}
+    )
 
 
 def test_login_page_renders_a_labelled_form(client, db):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("people:login"))
     assert response.status_code == 200
     html = response.content.decode()
     assert '<label for="id_username">' in html
@@ -28,8 +30,8 @@ def test_login_page_renders_a_labelled_form(client, db):
 def test_login_with_the_right_password_signs_in_and_goes_home(client, agent):
     response = sign_in(client, "agent", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).status_code == 200
+    assert response["Location"] == reverse("core:home")
+    assert client.get(reverse("core:home")).status_code == 200
 
 
 def test_login_follows_a_local_next_but_not_a_foreign_one(client, agent):
@@ -37,7 +39,7 @@ def test_login_follows_a_local_next_but_not_a_foreign_one(client, agent):
     assert response["Location"] == "/services/"
     client.logout()
     response = sign_in(client, "agent", PASSWORD, next="https://evil.example/")
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("core:home")
 
 
 def test_wrong_password_shows_an_error_and_is_noted(client, agent):
@@ -94,16 +96,16 @@ def test_the_admin_sign_in_still_signs_staff_in(client, admin_user):
 
 def test_logout_by_get_is_refused_and_keeps_the_session(client_for, agent):
     client = client_for(agent)
-    assert client.get(reverse("logout")).status_code == 405
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("people:logout")).status_code == 405
+    assert client.get(reverse("core:home")).status_code == 200
 
 
 def test_logout_by_post_signs_out(client_for, agent):
     client = client_for(agent)
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("people:logout"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("login")
-    assert client.get(reverse("home")).status_code == 302
+    assert response["Location"] == reverse("people:login")
+    assert client.get(reverse("core:home")).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -123,21 +125,21 @@ def test_logout_by_post_signs_out(client_for, agent):
 def test_pages_require_sign_in(client, db, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert response["Location"].startswith(reverse("people:login") + "?next=")
 
 
 def test_csrf_is_enforced_on_sign_in_and_profile_writes(agent, db):
     client = Client(enforce_csrf_checks=True)
     assert sign_in(client, "agent", PASSWORD).status_code == 403
     client.force_login(agent)
-    assert client.post(reverse("profile"), {"first_name": "X"}).status_code == 403
-    assert client.post(reverse("tokens"), {"name": "x", "scope": "read"}).status_code == 403
-    assert client.post(reverse("logout")).status_code == 403
+    assert client.post(reverse("people:profile"), {"first_name": "X"}).status_code == 403
+    assert client.post(reverse("people:tokens"), {"name": "x", "scope": "read"}).status_code == 403
+    assert client.post(reverse("people:logout")).status_code == 403
 
 
 def test_csrf_token_from_the_page_is_accepted(agent, db):
     client = Client(enforce_csrf_checks=True)
-    client.get(reverse("login"))
+    client.get(reverse("people:login"))
     token = client.cookies["csrftoken"].value
     response = sign_in(client, "agent", PASSWORD, csrfmiddlewaretoken=token)
     assert response.status_code == 302
@@ -146,7 +148,7 @@ def test_csrf_token_from_the_page_is_accepted(agent, db):
 def test_csrf_failure_page_uses_the_shell_and_changes_nothing(agent, db):
     client = Client(enforce_csrf_checks=True)
     client.force_login(agent)
-    response = client.post(reverse("profile"), {"first_name": "X"})
+    response = client.post(reverse("people:profile"), {"first_name": "X"})
     assert response.status_code == 403
     assert "The form has expired" in response.content.decode()
     agent.refresh_from_db()

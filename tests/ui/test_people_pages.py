@@ -28,7 +28,7 @@ def profile_data(user, **changes):
 def test_profile_change_is_saved_and_journaled(client_for, agent):
     client = client_for(agent)
     response = client.post(
-        reverse("profile"),
+        reverse("people:profile"),
         profile_data(agent, first_name="Agnes", time_zone="Europe/Amsterdam", language="nl"),
     )
     assert response.status_code == 302
@@ -46,7 +46,7 @@ def test_profile_change_is_saved_and_journaled(client_for, agent):
 def test_profile_error_from_the_operation_shows_beside_the_field(client_for, agent, make_user):
     make_user("other", email="taken@example.org")
     response = client_for(agent).post(
-        reverse("profile"), profile_data(agent, email="TAKEN@example.org")
+        reverse("people:profile"), profile_data(agent, email="TAKEN@example.org")
     )
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [
@@ -59,7 +59,9 @@ def test_profile_with_a_stale_version_changes_nothing(client_for, agent):
     client = client_for(agent)
     stale = agent.version
     people_ops.update_user(agent, agent, version=agent.version, phone="123")
-    response = client.post(reverse("profile"), profile_data(agent, version=stale, first_name="Z"))
+    response = client.post(
+        reverse("people:profile"), profile_data(agent, version=stale, first_name="Z")
+    )
     assert response.status_code == 200
     assert "changed by someone else" in response.content.decode()
     agent.refresh_from_db()
@@ -67,7 +69,7 @@ def test_profile_with_a_stale_version_changes_nothing(client_for, agent):
 
 
 def test_profile_offers_iana_time_zones(client_for, agent):
-    form = client_for(agent).get(reverse("profile")).context["form"]
+    form = client_for(agent).get(reverse("people:profile")).context["form"]
     zones = dict(form.fields["time_zone"].choices)
     assert "Europe/Amsterdam" in zones and "America/New_York" in zones
 
@@ -77,7 +79,7 @@ def test_pages_use_the_users_time_zone_and_language(client_for, agent):
         agent, agent, version=agent.version, time_zone="Asia/Tokyo", language="nl"
     )
     token, _ = people_ops.create_api_token(agent, agent, name="ci")
-    response = client_for(agent).get(reverse("tokens"))
+    response = client_for(agent).get(reverse("people:tokens"))
     assert response["Content-Language"] == "nl"
     html = response.content.decode()
     assert "Times in Asia/Tokyo" in html
@@ -89,21 +91,21 @@ def test_pages_use_the_users_time_zone_and_language(client_for, agent):
 
 def test_token_secret_is_shown_once(client_for, agent):
     client = client_for(agent)
-    response = client.post(reverse("tokens"), {"name": "backup script", "scope": "read"})
+    response = client.post(reverse("people:tokens"), {"name": "backup script", "scope": "read"})
     assert response.status_code == 201
     secret = response.context["created"]["secret"]
     assert secret in response.content.decode()
     assert (
         response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
     )
-    again = client.get(reverse("tokens")).content.decode()
+    again = client.get(reverse("people:tokens")).content.decode()
     assert secret not in again
     assert "backup script" in again
     assert secret[:12] in again  # the prefix identifies it
 
 
 def test_token_form_errors_show_beside_the_field(client_for, agent):
-    response = client_for(agent).post(reverse("tokens"), {"name": "", "scope": "root"})
+    response = client_for(agent).post(reverse("people:tokens"), {"name": "", "scope": "root"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"name", "scope"}
     assert not ApiToken.objects.exists()
@@ -112,7 +114,7 @@ def test_token_form_errors_show_beside_the_field(client_for, agent):
 def test_revoke_token_by_post_only(client_for, agent):
     token, _ = people_ops.create_api_token(agent, agent, name="ci")
     client = client_for(agent)
-    url = reverse("token_revoke", args=[token.pk])
+    url = reverse("people:token_revoke", args=[token.pk])
     assert client.get(url).status_code == 405
     assert client.post(url).status_code == 302
     token.refresh_from_db()
@@ -122,17 +124,19 @@ def test_revoke_token_by_post_only(client_for, agent):
 def test_cannot_revoke_someone_elses_token(client_for, agent, make_user):
     other = make_user("other")
     token, _ = people_ops.create_api_token(other, other, name="theirs")
-    assert client_for(agent).post(reverse("token_revoke", args=[token.pk])).status_code == 404
+    assert (
+        client_for(agent).post(reverse("people:token_revoke", args=[token.pk])).status_code == 404
+    )
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
 def test_group_list_and_detail_for_it_staff(client_for, agent, group):
     client = client_for(agent)
-    html = client.get(reverse("group_list")).content.decode()
+    html = client.get(reverse("people:group_list")).content.decode()
     assert "Service Desk" in html
     assert '<td class="num">2</td>' in html
-    detail = client.get(reverse("group_detail", args=[group.pk])).content.decode()
+    detail = client.get(reverse("people:group_detail", args=[group.pk])).content.decode()
     for text in [
         "Olivia Owner",
         "desk@example.org",
@@ -146,31 +150,37 @@ def test_group_list_and_detail_for_it_staff(client_for, agent, group):
 
 def test_group_list_filters_by_text(client_for, agent, group):
     people_ops.create_group(None, name="Network Operations")
-    response = client_for(agent).get(reverse("group_list"), {"q": "netw"})
+    response = client_for(agent).get(reverse("people:group_list"), {"q": "netw"})
     names = [g.name for g in response.context["page_obj"]]
     assert names == ["Network Operations"]
 
 
 def test_group_list_htmx_request_gets_only_the_results(client_for, agent, group):
     response = client_for(agent).get(
-        reverse("group_list"), {"q": "desk"}, headers={"HX-Request": "true", "HX-Target": "results"}
+        reverse("people:group_list"),
+        {"q": "desk"},
+        headers={"HX-Request": "true", "HX-Target": "results"},
     )
     html = response.content.decode()
     assert "Service Desk" in html
     assert "<html" not in html
 
 
-@pytest.mark.parametrize("url_name", ["group_list", "group_detail"])
+@pytest.mark.parametrize("url_name", ["people:group_list", "people:group_detail"])
 def test_requester_gets_404_for_groups(client_for, requester, group, url_name):
-    args = [group.pk] if url_name == "group_detail" else []
+    args = [group.pk] if url_name == "people:group_detail" else []
     assert client_for(requester).get(reverse(url_name, args=args)).status_code == 404
 
 
 def test_user_page_lists_groups(client_for, agent, group, owner):
-    html = client_for(agent).get(reverse("user_detail", args=[owner.username])).content.decode()
+    html = (
+        client_for(agent).get(reverse("people:user_detail", args=[owner.username])).content.decode()
+    )
     assert "Service Desk" in html
     assert owner.email in html
 
 
 def test_requester_cannot_see_people_outside_their_organization(client_for, requester, agent):
-    assert client_for(requester).get(reverse("user_detail", args=["agent"])).status_code == 404
+    assert (
+        client_for(requester).get(reverse("people:user_detail", args=["agent"])).status_code == 404
+    )

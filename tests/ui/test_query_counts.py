@@ -32,12 +32,12 @@ def test_service_list_queries_do_not_grow_with_rows(
 ):
     client = client_for(agent)
     services(5)
-    few = count_queries(client, reverse("service_list"))
+    few = count_queries(client, reverse("services:list"))
     services(25, start=5)
     with django_assert_max_num_queries(few):
-        client.get(reverse("service_list"))
+        client.get(reverse("services:list"))
     with django_assert_max_num_queries(few + 1):  # + the owner filter's lookup
-        client.get(reverse("service_list") + "?sort=-owner&criticality=2&status=live&q=Serv")
+        client.get(reverse("services:list") + "?sort=-owner&criticality=2&status=live&q=Serv")
 
 
 def test_group_list_and_detail_queries_do_not_grow_with_rows(
@@ -51,13 +51,13 @@ def test_group_list_and_detail_queries_do_not_grow_with_rows(
             people_ops.create_group(None, name=f"Group {i:03}", manager=members[0], members=members)
 
     groups(5)
-    few = count_queries(client, reverse("group_list"))
+    few = count_queries(client, reverse("people:group_list"))
     groups(25, start=5)
     with django_assert_max_num_queries(few):
-        client.get(reverse("group_list"))
+        client.get(reverse("people:group_list"))
 
     big = people_ops.create_group(None, name="Big", members=[make_user() for _ in range(5)])
-    few = count_queries(client, reverse("group_detail", args=[big.pk]))
+    few = count_queries(client, reverse("people:group_detail", args=[big.pk]))
     people_ops.update_group(
         None,
         big,
@@ -65,7 +65,7 @@ def test_group_list_and_detail_queries_do_not_grow_with_rows(
         members=[*big.members.all(), *[make_user() for _ in range(25)]],
     )
     with django_assert_max_num_queries(few):
-        client.get(reverse("group_detail", args=[big.pk]))
+        client.get(reverse("people:group_detail", args=[big.pk]))
 
 
 def test_search_and_detail_queries_are_bounded(
@@ -74,10 +74,10 @@ def test_search_and_detail_queries_are_bounded(
     client = client_for(agent)
     services(30)
     with django_assert_max_num_queries(12):
-        client.get(reverse("search") + "?q=Service")
+        client.get(reverse("core:search") + "?q=Service")
     from steward.services.models import Service
 
     service = Service.objects.first()
     # + the practice switches, read once per request, + the bell (the user's groups, the count)
     with django_assert_max_num_queries(12 + 1 + 2):
-        client.get(reverse("service_detail", args=[service.pk]))
+        client.get(reverse("services:detail", args=[service.pk]))

@@ -51,7 +51,7 @@ def audit(response) -> FormAudit:
 
 
 def test_responses_carry_the_security_headers(client, db):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("people:login"))
     csp = response["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", csp).group(1)
     assert "'unsafe-inline'" not in script_src
@@ -64,11 +64,11 @@ def test_responses_carry_the_security_headers(client, db):
 
 
 PAGES = [
-    ("home", ()),
-    ("profile", ()),
-    ("tokens", ()),
-    ("group_list", ()),
-    ("service_list", ()),
+    ("core:home", ()),
+    ("people:profile", ()),
+    ("people:tokens", ()),
+    ("people:group_list", ()),
+    ("services:list", ()),
 ]
 
 
@@ -87,10 +87,10 @@ def test_every_field_is_labelled_and_nothing_is_inline(
 def test_detail_pages_and_search_are_clean_too(client_for, admin_user, group, portfolio):
     client = client_for(admin_user)
     for url in [
-        reverse("group_detail", args=[group.pk]),
-        reverse("service_detail", args=[portfolio["own_live"].pk]),
-        reverse("user_detail", args=["agent"]),
-        reverse("search") + "?q=bank",
+        reverse("people:group_detail", args=[group.pk]),
+        reverse("services:detail", args=[portfolio["own_live"].pk]),
+        reverse("people:user_detail", args=["agent"]),
+        reverse("core:search") + "?q=bank",
     ]:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -100,13 +100,13 @@ def test_detail_pages_and_search_are_clean_too(client_for, admin_user, group, po
 
 
 def test_login_page_has_no_inline_code_and_labelled_fields(client, db):
-    parsed = audit(client.get(reverse("login")))
+    parsed = audit(client.get(reverse("people:login")))
     assert parsed.unlabelled() == []
     assert parsed.inline == []
 
 
 def test_shell_has_skip_link_search_user_menu_and_csrf_header(client_for, agent):
-    html = client_for(agent).get(reverse("home")).content.decode()
+    html = client_for(agent).get(reverse("core:home")).content.decode()
     assert '<a class="skip-link" href="#main">' in html
     assert 'id="main"' in html
     assert 'action="/search"' in html
@@ -120,8 +120,8 @@ def test_shell_has_skip_link_search_user_menu_and_csrf_header(client_for, agent)
 
 
 def test_navigation_shows_groups_to_it_staff_only(client_for, agent, requester):
-    agent_html = client_for(agent).get(reverse("home")).content.decode()
-    requester_html = client_for(requester).get(reverse("home")).content.decode()
+    agent_html = client_for(agent).get(reverse("core:home")).content.decode()
+    requester_html = client_for(requester).get(reverse("core:home")).content.decode()
     assert 'href="/groups/"' in agent_html
     assert 'href="/services/"' in agent_html
     assert 'href="/groups/"' not in requester_html
@@ -129,12 +129,12 @@ def test_navigation_shows_groups_to_it_staff_only(client_for, agent, requester):
 
 
 def test_current_page_is_marked_in_the_navigation(client_for, agent):
-    html = client_for(agent).get(reverse("service_list")).content.decode()
+    html = client_for(agent).get(reverse("services:list")).content.decode()
     assert '<a href="/services/" aria-current="page">' in html
 
 
 def test_home_dashboard_shows_what_i_own_and_my_groups(client_for, owner, group, portfolio):
-    html = client_for(owner).get(reverse("home")).content.decode()
+    html = client_for(owner).get(reverse("core:home")).content.decode()
     assert "Services I own" in html
     assert "Online Banking" in html
     assert "Service Desk" in html
@@ -142,7 +142,7 @@ def test_home_dashboard_shows_what_i_own_and_my_groups(client_for, owner, group,
 
 def test_user_text_is_escaped(client_for, admin_user, make_service):
     make_service("<script>alert(1)</script>", description="<b>bold</b>")
-    html = client_for(admin_user).get(reverse("service_list")).content.decode()
+    html = client_for(admin_user).get(reverse("services:list")).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -150,7 +150,7 @@ def test_user_text_is_escaped(client_for, admin_user, make_service):
 def test_home_shows_a_requester_the_services_of_their_organization(
     client_for, requester, portfolio
 ):
-    html = client_for(requester).get(reverse("home")).content.decode()
+    html = client_for(requester).get(reverse("core:home")).content.decode()
     assert "Services for my organization" in html
     assert "Online Banking" in html
     assert "Mortgage Portal" not in html

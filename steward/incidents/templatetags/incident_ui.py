@@ -79,7 +79,7 @@ def incident_rows(incidents, audience: str = REQUESTER) -> str:
     # translated once per page (the labels are lazy)
     priorities = {p: str(label) for p, label in PRIORITY_LABELS.items()}
     statuses = {st: str(label) for st, label in STATUS_LABELS.items()}
-    url = reverse("incident_detail", args=["NUMBER"]).replace("NUMBER", "{}")
+    url = reverse("incidents:detail", args=["NUMBER"]).replace("NUMBER", "{}")
     pending_label, past_target = _("handover pending → %(group)s"), escape_text(_("past target"))
     rows = []
     for i in incidents:

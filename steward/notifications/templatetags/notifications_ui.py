@@ -34,7 +34,7 @@ def notification_bell(context) -> str:
         ) % {"count": shown}
     else:
         label = _("Notifications, none unread")
-    url = reverse("notifications")
+    url = reverse("notifications:list")
     current = mark_safe(' aria-current="page"') if request.path == url else ""
     badge = format_html('<span class="bell__count" aria-hidden="true">{}</span>', shown)
     return format_html(

@@ -1,0 +1,24 @@
+"""The start page: the panels each practice contributes (``core.registry.HomePanel``), those
+the person may see, each with its count and first rows."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from steward.core.pagination import count_label
+from steward.core.registry import home_panels
+
+
+@login_required
+@require_GET
+def home(request):
+    panels = []
+    for panel in home_panels():
+        if panel.visible(request.user):
+            count, rows = panel.rows(request.user, 8)
+            panels.append(
+                {"panel": panel, "count": count_label(count), "total": count, "rows": rows}
+            )
+    return render(request, "core/home.html", {"panels": panels})
