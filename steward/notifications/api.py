@@ -29,6 +29,14 @@ class NotificationOut(Schema):
     is_read: bool
 
     @staticmethod
+    def resolve_subject(obj) -> str:
+        return obj.subject_text  # in the caller's language
+
+    @staticmethod
+    def resolve_body(obj) -> str:
+        return obj.body_text
+
+    @staticmethod
     def resolve_read_at(obj) -> datetime | None:
         # a group's notification is read per member: the caller's time (queries.inbox)
         return getattr(obj, "my_read_at", obj.read_at)

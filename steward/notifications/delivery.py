@@ -156,6 +156,13 @@ def deliver_due(limit: int = 100, *, now: datetime | None = None) -> dict[str, i
         .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+    return deliver_many(ids, now=now)
+
+
+def deliver_many(ids: list[int], *, now: datetime | None = None) -> dict[str, int]:
+    """Send the rows ``ids`` that are due and unclaimed, in order, over one connection;
+    returns the count of each outcome. Stops early when the mail server cannot be reached."""
+    now = now or timezone.now()
     counts = {outcome.value: 0 for outcome in Outcome}
     if not ids:
         return counts

@@ -12,8 +12,16 @@ from steward.notifications import delivery
 
 @db_task()
 def deliver_email(email_id: int) -> str:
-    """Send one email now (enqueued when the transaction that wrote it commits)."""
+    """Send one email now (``send_email``'s system mail, and tasks queued before
+    ``deliver_emails`` existed)."""
     return delivery.deliver(email_id).value
+
+
+@db_task()
+def deliver_emails(email_ids: list[int]) -> dict[str, int]:
+    """Send the emails one notification wrote (one task per notification, however many
+    people it tells; enqueued when the transaction that wrote them commits)."""
+    return delivery.deliver_many(list(email_ids))
 
 
 @db_periodic_task(crontab(minute="*"))

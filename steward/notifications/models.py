@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from steward.core.permissions import NOTHING, RestrictedQuerySet
+from steward.core.texts import Text
 from steward.notifications.choices import EmailStatus
 
 
@@ -55,8 +56,13 @@ class Notification(models.Model):
         related_name="+",
         help_text="A member of the group who is not told: the one who caused it.",
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, help_text="In the installation's language")
     body = models.TextField(blank=True)
+    texts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The subject and body as core.texts.Text, to be said in each reader's language",
+    )
     link = models.CharField(max_length=500, blank=True, help_text="Where the user can act on it")
     record_type = models.CharField(
         max_length=64, blank=True, help_text="app_label.model of the record it is about"
@@ -88,6 +94,19 @@ class Notification(models.Model):
     def __str__(self) -> str:
         to = f"group {self.group_id}" if self.group_id else f"user {self.recipient_id}"
         return f"{self.subject} → {to}"
+
+    def _said(self, part: str, fallback: str) -> str:
+        data = self.texts.get(part) if self.texts else None
+        return Text.from_json(data).render() if data else fallback
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the active language (the reader's)."""
+        return self._said("subject", self.subject)
+
+    @property
+    def body_text(self) -> str:
+        return self._said("body", self.body)
 
     @property
     def is_read(self) -> bool:

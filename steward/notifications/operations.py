@@ -27,6 +27,7 @@ from django.utils import timezone
 from steward.core import journal
 from steward.core.errors import NotFound, ValidationError
 from steward.core.operations import require_admin
+from steward.core.texts import Text, default_language, render, stored
 from steward.notifications import jobs
 from steward.notifications.choices import EmailStatus
 from steward.notifications.models import Notification, NotificationRead, OutboundEmail, ReadMark
@@ -63,18 +64,20 @@ def _check_link(link: str) -> str:
 
 
 def _deliver_on_commit(emails: Iterable[OutboundEmail]) -> None:
-    # robust: a queue that is down must not fail the committed change; the periodic job
-    # delivers whatever is still pending.
-    for email in emails:
-        transaction.on_commit(partial(jobs.deliver_email, email.pk), robust=True)
+    """One delivery task for the emails of one notification, enqueued on commit: a change that
+    tells a 200-person group enqueues one task, not 200. robust: a queue that is down must not
+    fail the committed change; the periodic job delivers whatever is still pending."""
+    ids = [email.pk for email in emails]
+    if ids:
+        transaction.on_commit(partial(jobs.deliver_emails, ids), robust=True)
 
 
 def notify(
     actor,
     recipients: Iterable = (),
     *,
-    subject: str,
-    body: str,
+    subject: str | Text,
+    body: str | Text,
     link: str = "",
     record: models.Model | None = None,
     email: bool = True,
@@ -90,8 +93,11 @@ def notify(
     of ``group`` is told through the group's row. The actor is left out unless
     ``include_actor``; a person named twice is told once. Nothing is written when nobody is
     left to tell.
+
+    ``subject`` and ``body`` may be :class:`core.texts.Text`: each reader then reads the in-app
+    notification in their own language, and each e-mail is written in its recipient's.
     """
-    subject = _clean_subject(subject)
+    _clean_subject(render(subject, default_language()))  # refuse an empty subject up front
     link = _check_link(link)
     actor_id = getattr(actor, "pk", None)
     people = {}
@@ -123,9 +129,11 @@ def _write(
     record_type = record._meta.label_lower if record is not None else ""
     record_id = str(record.pk) if record is not None else ""
     now = timezone.now()
+    texts = {k: v for k, v in (("subject", stored(subject)), ("body", stored(body))) if v}
     fields = {
-        "subject": subject,
-        "body": body,
+        "subject": _clean_subject(render(subject, default_language())),
+        "body": render(body, default_language()),
+        "texts": texts,
         "link": link,
         "record_type": record_type,
         "record_id": record_id,
@@ -137,12 +145,22 @@ def _write(
     notifications = Notification.objects.bulk_create(rows) if rows else []
     emails = []
     if email:
+        said = {}  # language -> (subject, body), each said once per language
+
+        def in_language(language: str) -> tuple[str, str]:
+            if language not in said:
+                said[language] = (
+                    _clean_subject(render(subject, language)),
+                    render(body, language),
+                )
+            return said[language]
+
         emails = OutboundEmail.objects.bulk_create(
             OutboundEmail(
                 to_address=user.email,
                 recipient=user,
-                subject=subject,
-                body=body,
+                subject=in_language(user.language)[0],
+                body=in_language(user.language)[1],
                 created_at=now,
                 next_attempt_at=now,
             )

@@ -16,7 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -190,6 +190,10 @@ class TokenAuth(HttpBearer):
         people_ops.note_token_used(row, now)
         request.user = row.user
         request.api_token = row
+        # A token's answers (messages, notifications) are in its owner's language, as pages are
+        # (LocaleMiddleware activates a language afresh on every request).
+        if row.user.language in dict(settings.LANGUAGES):
+            translation.activate(row.user.language)
         return row.user
 
 

@@ -225,3 +225,21 @@ def test_two_workers_delivering_the_same_email_at_once_send_it_once(smtp, make_u
     assert len(smtp.messages) == 1
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT
+
+
+def test_a_notification_to_a_group_is_one_delivery_task_that_sends_every_members_mail(
+    make_user, smtp, django_capture_on_commit_callbacks
+):
+    from steward.people import operations as people_ops
+
+    members = people_ops.bulk_create_users(
+        None, [{"username": f"m{i}", "email": f"m{i}@example.org"} for i in range(30)]
+    )
+    group = people_ops.create_group(None, name="Thirty", members=members)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sent = ops.notify(make_user(), group=group, subject="INC0000002 for your group", body=".")
+    assert len(callbacks) == 1  # one task for the notification, not one per member
+    assert len(sent.emails) == 30
+    assert sorted(r[0] for r in smtp.recipients) == sorted(m.email for m in members)
+    statuses = OutboundEmail.objects.filter(pk__in=[e.pk for e in sent.emails])
+    assert set(statuses.values_list("status", flat=True)) == {EmailStatus.SENT}
