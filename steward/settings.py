@@ -171,7 +171,7 @@ if _queue_url.startswith(("redis://", "rediss://")):
     }
 elif _queue_url.startswith("sqlite:///"):
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "steward.core.queue_storage.EmbeddedHuey",
         "name": "steward",
         "filename": _queue_url.removeprefix("sqlite:///"),
         "immediate": False,
