@@ -64,9 +64,9 @@ def seed(n: int) -> list[int]:
     from django.db import transaction
 
     from steward.people import operations as people_ops
-    from steward.services import cmdb_operations as cmdb
+    from steward.services import operations as cmdb
     from steward.services import operations as service_ops
-    from steward.services.cmdb_models import CIRelationship, ConfigurationItem, ServiceCI
+    from steward.services.models import CIRelationship, ConfigurationItem, ServiceCI
 
     call_command("migrate", verbosity=0)
     rng = random.Random(5)
@@ -121,8 +121,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from steward.services.cmdb_models import ConfigurationItem
     from steward.services.impact import analyse, impact_sql
+    from steward.services.models import ConfigurationItem
 
     ids = seed(args.cis)
     rng = random.Random(11)

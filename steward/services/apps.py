@@ -20,9 +20,27 @@ class ServicesConfig(AppConfig):
                 description=_("The service portfolio, service owners and configuration items."),
                 switchable=False,
                 order=30,
-                nav=[NavEntry("services", _("Services"), "services:list", order=20)],
+                nav=[
+                    NavEntry("services", _("Services"), "services:list", order=20),
+                    NavEntry(
+                        "cmdb",
+                        _("CMDB"),
+                        "cmdb:list",
+                        order=21,
+                        visible=lambda user: user.is_it,
+                    ),
+                ],
                 search=[SearchProvider("services", _("Services"), r.search_services, order=10)],
                 home_panels=[
+                    HomePanel(
+                        "services_proposed_to_me",
+                        _("Services proposed to me"),
+                        r.proposals_to_me,
+                        order=2,
+                        empty=_("No service ownership waits for your answer."),
+                        visible=lambda user: user.is_it,
+                        waiting=True,
+                    ),
                     HomePanel(
                         "services_i_own",
                         _("Services I own"),

@@ -30,3 +30,27 @@ class OwnershipStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class CIStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    MAINTENANCE = "maintenance", "In maintenance"
+    RETIRED = "retired", "Retired"
+
+
+class Environment(models.TextChoices):
+    PRODUCTION = "production", "Production"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    TEST = "test", "Test"
+    DEVELOPMENT = "development", "Development"
+
+
+class RelationshipType(models.TextChoices):
+    """``source <type> target``: the app *depends on* the database, the VM *runs on* the host,
+    the disk is *part of* the array, the switch is *connected to* the router."""
+
+    DEPENDS_ON = "depends_on", "depends on"
+    RUNS_ON = "runs_on", "runs on"
+    CONNECTED_TO = "connected_to", "connected to"
+    PART_OF = "part_of", "part of"

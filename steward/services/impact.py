@@ -24,13 +24,8 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from steward.people.models import Organization
-from steward.services.cmdb_models import (
-    CIRelationship,
-    ConfigurationItem,
-    RelationshipType,
-    ServiceCI,
-)
-from steward.services.models import Service
+from steward.services.choices import RelationshipType
+from steward.services.models import CIRelationship, ConfigurationItem, Service, ServiceCI
 
 #: Relationship types along which impact flows from the target to the source, and the reverse.
 FROM_TARGET = (RelationshipType.DEPENDS_ON, RelationshipType.RUNS_ON, RelationshipType.CONNECTED_TO)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from steward.core.registry import SearchHit
-from steward.services.models import Service
+from steward.services.choices import OwnershipStatus
+from steward.services.models import OwnershipProposal, Service
 
 
 def search_services(user, text: str, limit: int) -> list[SearchHit]:
@@ -42,3 +44,22 @@ def services_for_my_organization(user, limit: int):
     services = Service.objects.for_user(user, "view").order_by("name")
     rows = [(s.name, reverse("services:detail", args=[s.pk]), "") for s in services[:limit]]
     return services.count(), rows
+
+
+def proposals_to_me(user, limit: int):
+    """Services whose ownership is proposed to the user and waits for their answer (accept or
+    decline on the service's page), the oldest proposal first."""
+    proposals = OwnershipProposal.objects.filter(
+        proposed_owner=user, status=OwnershipStatus.PENDING
+    ).filter(service__in=Service.objects.for_user(user, "view"))
+    rows = []
+    for p in proposals.select_related("service", "proposed_by").order_by("proposed_at", "id")[
+        :limit
+    ]:
+        meta = (
+            _("proposed by %(person)s") % {"person": p.proposed_by.display_name}
+            if p.proposed_by_id
+            else _("proposed")
+        )
+        rows.append((p.service.name, reverse("services:detail", args=[p.service_id]), meta))
+    return proposals.count(), rows

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from steward.services import cmdb_operations as ops
 from steward.services import impact
-from steward.services.cmdb_models import CIRelationship
+from steward.services import operations as ops
+from steward.services.models import CIRelationship
 
 pytestmark = pytest.mark.django_db
 

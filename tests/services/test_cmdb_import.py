@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from steward.core.models import JournalEntry
-from steward.services import cmdb_operations as ops
-from steward.services.cmdb_models import CIRelationship, ConfigurationItem
+from steward.services import operations as ops
+from steward.services.models import CIRelationship, ConfigurationItem
 
 pytestmark = pytest.mark.django_db
 

@@ -153,3 +153,39 @@ def test_the_service_page_shows_support_lines_and_dependencies(world, client):
     client.force_login(world["people"]["agent"])
     html = client.get(f"/services/{banking.pk}/").content.decode()
     assert "Second line" in html and "Network" in html and "Depends on" in html
+
+
+def test_a_service_owner_changes_their_own_service_and_no_other(world, api_as, make_user):
+    service = world["services"]["retail_live"]
+    owner = api_as(world["owner"])
+    status, body = owner.patch(
+        f"services/{service.pk}", {"version": service.version, "review_date": "2027-06-30"}
+    )
+    assert status == 200 and body["review_date"] == "2027-06-30"
+    other = make_user("other-owner", roles=["agent", "service_owner"])
+    status, body = api_as(other).patch(
+        f"services/{service.pk}", {"version": body["version"], "criticality": 4}
+    )
+    assert status == 403
+    assert Service.objects.get(pk=service.pk).criticality == 1
+
+
+def test_the_lifecycle_goes_pipeline_live_retired_and_a_refused_move_names_the_allowed(
+    world, api_as
+):
+    service = world["services"]["retail_pipeline"]
+    admin = api_as(world["people"]["admin"])
+    status, body = admin.patch(
+        f"services/{service.pk}", {"version": service.version, "status": "live"}
+    )
+    assert status == 200 and body["status"] == "live"
+    status, refused = admin.patch(
+        f"services/{service.pk}", {"version": body["version"], "status": "pipeline"}
+    )
+    assert status == 409 and "status" in refused["error"]["fields"]
+    assert "retired" in refused["error"]["message"]
+    assert Service.objects.get(pk=service.pk).status == "live"
+    status, body = admin.patch(
+        f"services/{service.pk}", {"version": body["version"], "status": "retired"}
+    )
+    assert status == 200 and body["status"] == "retired"

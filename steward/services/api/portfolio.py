@@ -3,7 +3,7 @@ dependencies, customers and review dates."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -20,6 +20,7 @@ from steward.core.api_support import (
 from steward.core.errors import ValidationError
 from steward.core.operations import get_visible
 from steward.people.models import Organization, SupportGroup, User
+from steward.services import lists
 from steward.services import operations as ops
 from steward.services.choices import OwnershipStatus, SupportLine
 from steward.services.models import (
@@ -99,17 +100,14 @@ def _orgs(actor, pks: list[int]) -> list[Organization]:
 
 @router.get("", response={200: page_of(ServiceOut), **ERRORS}, summary="List services")
 def list_services(request, filters: Query[ServiceFilters], page: Query[PageParams]):
-    qs = _services().for_user(request.auth, "view").order_by("name")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.owner is not None:
-        qs = qs.filter(owner_id=filters.owner)
-    if filters.customer is not None:
-        qs = qs.filter(customers=filters.customer)
-    if filters.criticality is not None:
-        qs = qs.filter(criticality=filters.criticality)
-    if filters.q:
-        qs = qs.filter(Q(name__icontains=filters.q) | Q(description__icontains=filters.q))
+    qs = lists.filter_services(
+        _services().for_user(request.auth, "view").order_by("name"),
+        q=filters.q,
+        status=filters.status,
+        criticality=filters.criticality,
+        owner=filters.owner,
+        customer=filters.customer,
+    )
     return paginate(qs.distinct(), page, service_out)
 
 

@@ -1,41 +1,16 @@
 """The CMDB: configuration item classes with an attribute schema, configuration items, their
-typed relationships, and the links between services and the CIs that deliver them.
-
-Imported at the bottom of ``services/models.py`` so Django finds the models in this app.
-"""
+typed relationships, and the links between services and the CIs that deliver them."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
 from steward.people.models import SupportGroup
-
-
-class CIStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    ACTIVE = "active", "Active"
-    MAINTENANCE = "maintenance", "In maintenance"
-    RETIRED = "retired", "Retired"
-
-
-class Environment(models.TextChoices):
-    PRODUCTION = "production", "Production"
-    ACCEPTANCE = "acceptance", "Acceptance"
-    TEST = "test", "Test"
-    DEVELOPMENT = "development", "Development"
-
-
-class RelationshipType(models.TextChoices):
-    """``source <type> target``: the app *depends on* the database, the VM *runs on* the host,
-    the disk is *part of* the array, the switch is *connected to* the router."""
-
-    DEPENDS_ON = "depends_on", "depends on"
-    RUNS_ON = "runs_on", "runs on"
-    CONNECTED_TO = "connected_to", "connected to"
-    PART_OF = "part_of", "part of"
+from steward.services.choices import CIStatus, Environment, RelationshipType
 
 
 def _it_reads_admins_write(user, action):
@@ -114,6 +89,9 @@ class ConfigurationItem(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cmdb:detail", args=[self.pk])
 
     @classmethod
     def permission_filter(cls, user, action):

@@ -6,15 +6,19 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from steward.core.operations import full_clean, require, require_admin
+from steward.core.texts import Text
 from steward.notifications import operations as notifications
 from steward.people.models import Organization, SupportGroup, User
 from steward.services.choices import OwnershipStatus, SupportLine
 from steward.services.models import OwnershipProposal, Service, ServiceDependency, ServiceSupport
+from steward.services.workflow import SERVICE
 
 FIELDS = ["name", "description", "owner", "criticality", "status", "kind", "review_date"]
 
@@ -66,6 +70,8 @@ def update_service(
     if new_owner is not None or "owner" in changes:
         _check_owner(new_owner)
     before = journal.snapshot(service, FIELDS) | {"customers": _customers(service)}
+    if changes.get("status") not in (None, service.status):
+        SERVICE.check(service.status, changes["status"], field_name="status")
     for name, value in changes.items():
         setattr(service, name, value)
     full_clean(service)
@@ -76,6 +82,41 @@ def update_service(
     journal.record(actor, service, "updated", journal.diff(before, after))
     if new_owner is not None and new_owner.pk != service.owner_id:
         propose_owner(actor, service, new_owner)
+    return service
+
+
+@transaction.atomic
+def edit_service(
+    actor,
+    service: Service,
+    *,
+    version: int | None,
+    support: dict[str, Iterable[SupportGroup]] | None = None,
+    depends_on: Iterable[Service] | None = None,
+    **changes,
+) -> Service:
+    """The service page's one save, in one transaction: the fields and customers
+    (version-checked, as :func:`update_service`), then each support line and the dependencies
+    that differ from what is recorded. A stale version changes nothing."""
+    update_service(actor, service, version=version, **changes)
+    for line, groups in (support or {}).items():
+        groups = list(groups)
+        current = set(
+            ServiceSupport.objects.filter(service=service, line=line).values_list(
+                "group_id", flat=True
+            )
+        )
+        if current != {g.pk for g in groups}:
+            set_support(actor, service, line, groups)
+    if depends_on is not None:
+        depends_on = list(depends_on)
+        current = set(
+            ServiceDependency.objects.filter(service=service).values_list(
+                "depends_on_id", flat=True
+            )
+        )
+        if current != {d.pk for d in depends_on}:
+            set_dependencies(actor, service, depends_on)
     return service
 
 
@@ -92,10 +133,16 @@ def _propose(actor, service: Service, owner: User, note: str = "") -> OwnershipP
     notifications.notify(
         actor,
         [owner],
-        subject=f"Please accept ownership of {service.name}",
-        body=f"You are proposed as the service owner of {service.name}. Until you accept, "
-        f"{service.owner} stays accountable.",
-        link=f"/services/{service.pk}/",
+        subject=Text(gettext_noop("Please accept ownership of %(service)s"), service=service.name),
+        body=Text(
+            gettext_noop(
+                "You are proposed as the service owner of %(service)s. Until you accept, "
+                "%(owner)s stays accountable."
+            ),
+            service=service.name,
+            owner=service.owner,
+        ),
+        link=service.get_absolute_url(),
         record=service,
     )
     return proposal
@@ -159,9 +206,15 @@ def accept_ownership(actor: User, service: Service) -> Service:
         notifications.notify(
             actor,
             [previous],
-            subject=f"{actor} now owns {service.name}",
-            body=f"{actor} accepted ownership of {service.name}.",
-            link=f"/services/{service.pk}/",
+            subject=Text(
+                gettext_noop("%(person)s now owns %(service)s"), person=actor, service=service.name
+            ),
+            body=Text(
+                gettext_noop("%(person)s accepted ownership of %(service)s."),
+                person=actor,
+                service=service.name,
+            ),
+            link=service.get_absolute_url(),
             record=service,
         )
     return service
@@ -173,7 +226,10 @@ def decline_ownership(actor: User, service: Service, reason: str) -> OwnershipPr
     if actor.pk != proposal.proposed_owner_id:
         raise PermissionDenied("Only the proposed owner can decline ownership.")
     if not reason.strip():
-        raise ValidationError.field("reason", "say why you decline")
+        raise ValidationError(
+            _("Say why you decline, so that whoever proposed you can find another owner."),
+            {"reason": [_("Say why you decline.")]},
+        )
     proposal.status, proposal.decided_at = OwnershipStatus.DECLINED, timezone.now()
     proposal.note = reason
     proposal.save(update_fields=["status", "decided_at", "note"])
@@ -182,9 +238,13 @@ def decline_ownership(actor: User, service: Service, reason: str) -> OwnershipPr
     notifications.notify(
         actor,
         tell,
-        subject=f"{actor} declined ownership of {service.name}",
+        subject=Text(
+            gettext_noop("%(person)s declined ownership of %(service)s"),
+            person=actor,
+            service=service.name,
+        ),
         body=reason,
-        link=f"/services/{service.pk}/",
+        link=service.get_absolute_url(),
         record=service,
     )
     return proposal

@@ -7,198 +7,42 @@ administrators and the service owner link CIs to a service.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from django.db.models import Count, Q
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
-from pydantic import StringConstraints
 
-from steward.core.api_input import SINGLE_LINE, Id, QuerySchema
-from steward.core.api_support import (
-    ERRORS,
-    PageParams,
-    StrictSchema,
-    page_of,
-    paginate,
-    visible_ref,
-)
+from steward.core.api_input import Id
+from steward.core.api_support import ERRORS, PageParams, page_of, paginate, visible_ref
 from steward.core.errors import NotFound
 from steward.core.operations import get_visible, require_admin
 from steward.people.models import SupportGroup
-from steward.people.schemas import GroupBrief, UserBrief, Version
-from steward.services import cmdb_operations as ops
-from steward.services import impact
-from steward.services.cmdb_models import (
-    CIClass,
-    CIRelationship,
-    CIStatus,
-    ConfigurationItem,
-    Environment,
-    RelationshipType,
-    ServiceCI,
+from steward.services import impact, lists
+from steward.services import operations as ops
+from steward.services.models import CIClass, CIRelationship, ConfigurationItem, Service, ServiceCI
+from steward.services.schemas import (
+    CIClassCreate,
+    CIClassOut,
+    CIClassUpdate,
+    CICreate,
+    CIFilters,
+    CIOut,
+    CIUpdate,
+    CsvImportIn,
+    CsvImportOut,
+    ImpactOut,
+    RelationshipCreate,
+    RelationshipFilters,
+    RelationshipOut,
+    ServiceCICreate,
+    ServiceCIFilters,
+    ServiceCIOut,
 )
-from steward.services.models import Service
-from steward.services.schemas import OrganizationBrief
 
 router = Router(tags=["cmdb"])
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), SINGLE_LINE]
-Description = Annotated[str, StringConstraints(max_length=10_000)]
-Text = Annotated[str, StringConstraints(max_length=200)]
-
-# --- schemas ------------------------------------------------------------------------------------
-
-
-class CIClassOut(Schema):
-    id: int
-    name: str
-    description: str
-    attribute_schema: dict[str, Any]
-    ci_count: int
-    version: int
-
-
-class CIClassCreate(StrictSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE]
-    description: Description = ""
-    attribute_schema: dict[str, Any] = Field(
-        default_factory=dict, description="JSON Schema (draft 2020-12) of the CI attributes"
-    )
-
-
-class CIClassUpdate(StrictSchema):
-    version: Version
-    name: Annotated[str, StringConstraints(min_length=1, max_length=80), SINGLE_LINE] = None
-    description: Description = None
-    attribute_schema: dict[str, Any] = None
-
-
-class CIRef(Schema):
-    id: int
-    name: str
-    ci_class: str
-
-
-class CIOut(Schema):
-    id: int
-    name: str
-    ci_class: CIClassBrief
-    status: CIStatus
-    environment: Environment
-    owner_group: GroupBrief | None
-    description: str
-    attributes: dict[str, Any]
-    version: int
-
-
-class CIClassBrief(Schema):
-    id: int
-    name: str
-
-
-class CICreate(StrictSchema):
-    name: Name
-    ci_class: int
-    status: CIStatus = CIStatus.ACTIVE
-    environment: Environment = Environment.PRODUCTION
-    owner_group: int | None = None
-    description: Description = ""
-    attributes: dict[str, Any] = Field(default_factory=dict)
-
-
-class CIUpdate(StrictSchema):
-    version: Version
-    name: Name = None
-    ci_class: int = None
-    status: CIStatus = None
-    environment: Environment = None
-    owner_group: int | None = None
-    description: Description = None
-    attributes: dict[str, Any] = None
-
-
-class CIFilters(QuerySchema):
-    ci_class: int | None = None
-    status: CIStatus | None = None
-    environment: Environment | None = None
-    owner_group: int | None = None
-    no_owner_group: bool | None = Field(None, description="Only CIs without an owner group")
-    service: int | None = Field(None, description="CIs that deliver this service")
-    q: Text | None = Field(None, description="Text in the name")
-
-
-class RelationshipOut(Schema):
-    id: int
-    source: CIRef
-    type: RelationshipType
-    target: CIRef
-
-
-class RelationshipCreate(StrictSchema):
-    source: int
-    type: RelationshipType
-    target: int
-
-
-class RelationshipFilters(QuerySchema):
-    ci: int | None = Field(None, description="Relationships from or to this CI")
-    type: RelationshipType | None = None
-
-
-class ServiceRef(Schema):
-    id: int
-    name: str
-
-
-class ServiceCIOut(Schema):
-    id: int
-    service: ServiceRef
-    ci: CIRef
-
-
-class ServiceCICreate(StrictSchema):
-    service: int
-    ci: int
-
-
-class ServiceCIFilters(QuerySchema):
-    service: int | None = None
-    ci: int | None = None
-
-
-class ImpactService(Schema):
-    id: int
-    name: str
-    status: str
-    criticality: int
-
-
-class PathStep(Schema):
-    ci: CIRef
-    relationship: RelationshipType | None = Field(
-        description="How the impact reached this CI from the previous step (null for the first)"
-    )
-
-
-class ImpactedService(Schema):
-    service: ImpactService
-    owner: UserBrief
-    customers: list[OrganizationBrief]
-    delivered_by: CIRef = Field(description="The CI, linked to the service, that the path reaches")
-    depth: int = Field(description="Relationships between the failing CI and that CI")
-    path: list[PathStep]
-    explanation: list[str]
-
-
-class ImpactOut(Schema):
-    ci: CIRef
-    affected_ci_count: int = Field(description="Other CIs reached through the graph")
-    count: int
-    services: list[ImpactedService]
-
-
-CIOut.model_rebuild()
+#: The operation ids these endpoints had when they lived in ``services/cmdb_api.py``: clients
+#: generated from the OpenAPI document rely on them, so moving the module renames nothing.
+LEGACY_ID = "steward_services_cmdb_api_"
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -252,26 +96,42 @@ def _rels():
 # --- CI classes ---------------------------------------------------------------------------------
 
 
-@router.get("/ci-classes", response={200: page_of(CIClassOut), **ERRORS}, summary="CI classes")
+@router.get(
+    "/ci-classes",
+    response={200: page_of(CIClassOut), **ERRORS},
+    summary="CI classes",
+    operation_id=LEGACY_ID + "list_classes",
+)
 def list_classes(request, page: Query[PageParams]):
     return paginate(_classes().for_user(request.auth, "view").order_by("name"), page, class_out)
 
 
 @router.post(
-    "/ci-classes", response={201: CIClassOut, **ERRORS}, summary="Define a CI class (admins)"
+    "/ci-classes",
+    response={201: CIClassOut, **ERRORS},
+    summary="Define a CI class (admins)",
+    operation_id=LEGACY_ID + "create_class",
 )
 def create_class(request, payload: CIClassCreate):
     c = ops.create_ci_class(request.auth, **payload.dict())
     return Status(201, class_out(get_visible(_classes(), request.auth, c.pk, "CI class")))
 
 
-@router.get("/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="A CI class")
+@router.get(
+    "/ci-classes/{class_id}",
+    response={200: CIClassOut, **ERRORS},
+    summary="A CI class",
+    operation_id=LEGACY_ID + "get_class",
+)
 def get_class(request, class_id: Id):
     return class_out(get_visible(_classes(), request.auth, class_id, "CI class"))
 
 
 @router.patch(
-    "/ci-classes/{class_id}", response={200: CIClassOut, **ERRORS}, summary="Change a CI class"
+    "/ci-classes/{class_id}",
+    response={200: CIClassOut, **ERRORS},
+    summary="Change a CI class",
+    operation_id=LEGACY_ID + "update_class",
 )
 def update_class(request, class_id: Id, payload: CIClassUpdate):
     c = get_visible(CIClass.objects, request.auth, class_id, "CI class")
@@ -283,23 +143,14 @@ def update_class(request, class_id: Id, payload: CIClassUpdate):
 # --- CIs ----------------------------------------------------------------------------------------
 
 
-@router.get("/cis", response={200: page_of(CIOut), **ERRORS}, summary="Configuration items")
+@router.get(
+    "/cis",
+    response={200: page_of(CIOut), **ERRORS},
+    summary="Configuration items",
+    operation_id=LEGACY_ID + "list_cis",
+)
 def list_cis(request, filters: Query[CIFilters], page: Query[PageParams]):
-    qs = _cis().for_user(request.auth, "view")
-    if filters.ci_class is not None:
-        qs = qs.filter(ci_class_id=filters.ci_class)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.environment:
-        qs = qs.filter(environment=filters.environment)
-    if filters.owner_group is not None:
-        qs = qs.filter(owner_group_id=filters.owner_group)
-    if filters.no_owner_group:
-        qs = qs.filter(owner_group__isnull=True)
-    if filters.service is not None:
-        qs = qs.filter(service_links__service_id=filters.service)
-    if filters.q:
-        qs = qs.filter(name__icontains=filters.q)
+    qs = lists.filter_cis(_cis().for_user(request.auth, "view"), **filters.dict())
     return paginate(qs.distinct().order_by("name", "id"), page, ci_out)
 
 
@@ -315,25 +166,18 @@ def _ci_refs(actor, data: dict) -> dict:
     return data
 
 
-@router.post("/cis", response={201: CIOut, **ERRORS}, summary="Record a configuration item")
+@router.post(
+    "/cis",
+    response={201: CIOut, **ERRORS},
+    summary="Record a configuration item",
+    operation_id=LEGACY_ID + "create_ci",
+)
 def create_ci(request, payload: CICreate):
     ci = ops.create_ci(request.auth, **_ci_refs(request.auth, payload.dict()))
     return Status(201, ci_out(get_visible(_cis(), request.auth, ci.pk, "CI")))
 
 
 # --- CSV import (declared before /cis/{ci_id} so that "import" is not read as an id) --------
-
-
-class CsvImportIn(StrictSchema):
-    csv: Annotated[str, StringConstraints(min_length=1, max_length=1_000_000)] = Field(
-        description="The CSV text, header first"
-    )
-
-
-class CsvImportOut(Schema):
-    created: int
-    updated: int
-    unchanged: int
 
 
 @router.post(
@@ -346,6 +190,7 @@ class CsvImportOut(Schema):
         "and name is updated. Errors are reported in `fields` as `rows.<line>.<column>`, "
         "counting the header as line 1; when any row is wrong nothing is imported."
     ),
+    operation_id=LEGACY_ID + "import_cis",
 )
 def import_cis(request, payload: CsvImportIn):
     return ops.import_cis(request.auth, payload.csv)
@@ -359,17 +204,28 @@ def import_cis(request, payload: CsvImportIn):
         "Columns: `source`, `type`, `target` (CI names), and `source_class` / `target_class` "
         "where a name is used in several classes. Existing relationships are left as they are."
     ),
+    operation_id=LEGACY_ID + "import_relationships",
 )
 def import_relationships(request, payload: CsvImportIn):
     return ops.import_relationships(request.auth, payload.csv)
 
 
-@router.get("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="One configuration item")
+@router.get(
+    "/cis/{ci_id}",
+    response={200: CIOut, **ERRORS},
+    summary="One configuration item",
+    operation_id=LEGACY_ID + "get_ci",
+)
 def get_ci(request, ci_id: Id):
     return ci_out(get_visible(_cis(), request.auth, ci_id, "CI"))
 
 
-@router.patch("/cis/{ci_id}", response={200: CIOut, **ERRORS}, summary="Change a CI")
+@router.patch(
+    "/cis/{ci_id}",
+    response={200: CIOut, **ERRORS},
+    summary="Change a CI",
+    operation_id=LEGACY_ID + "update_ci",
+)
 def update_ci(request, ci_id: Id, payload: CIUpdate):
     ci = get_visible(_cis(), request.auth, ci_id, "CI")
     data = payload.dict(exclude_unset=True)
@@ -381,6 +237,7 @@ def update_ci(request, ci_id: Id, payload: CIUpdate):
     "/cis/{ci_id}/impact",
     response={200: ImpactOut, **ERRORS},
     summary="Services affected when this CI fails, with owners, customers and the path",
+    operation_id=LEGACY_ID + "ci_impact",
 )
 def ci_impact(request, ci_id: Id):
     return impact.analyse(get_visible(_cis(), request.auth, ci_id, "CI"))
@@ -393,6 +250,7 @@ def ci_impact(request, ci_id: Id):
     "/ci-relationships",
     response={200: page_of(RelationshipOut), **ERRORS},
     summary="CI relationships",
+    operation_id=LEGACY_ID + "list_relationships",
 )
 def list_relationships(request, filters: Query[RelationshipFilters], page: Query[PageParams]):
     qs = _rels().for_user(request.auth, "view")
@@ -407,6 +265,7 @@ def list_relationships(request, filters: Query[RelationshipFilters], page: Query
     "/ci-relationships",
     response={201: RelationshipOut, **ERRORS},
     summary="Relate two CIs: source <type> target",
+    operation_id=LEGACY_ID + "create_relationship",
 )
 def create_relationship(request, payload: RelationshipCreate):
     source = visible_ref(_cis(), request.auth, "source", payload.source, "CI")
@@ -416,7 +275,10 @@ def create_relationship(request, payload: RelationshipCreate):
 
 
 @router.delete(
-    "/ci-relationships/{rel_id}", response={204: None, **ERRORS}, summary="Remove a relationship"
+    "/ci-relationships/{rel_id}",
+    response={204: None, **ERRORS},
+    summary="Remove a relationship",
+    operation_id=LEGACY_ID + "delete_relationship",
 )
 def delete_relationship(request, rel_id: Id):
     ops.delete_relationship(
@@ -444,6 +306,7 @@ def _links():
     "/service-cis",
     response={200: page_of(ServiceCIOut), **ERRORS},
     summary="Which CIs deliver which services",
+    operation_id=LEGACY_ID + "list_links",
 )
 def list_links(request, filters: Query[ServiceCIFilters], page: Query[PageParams]):
     qs = _links().for_user(request.auth, "view")
@@ -458,6 +321,7 @@ def list_links(request, filters: Query[ServiceCIFilters], page: Query[PageParams
     "/service-cis",
     response={201: ServiceCIOut, **ERRORS},
     summary="Link a CI to the service it delivers (admins and the service owner)",
+    operation_id=LEGACY_ID + "create_link",
 )
 def create_link(request, payload: ServiceCICreate):
     if not request.auth.is_it:
@@ -469,7 +333,10 @@ def create_link(request, payload: ServiceCICreate):
 
 
 @router.delete(
-    "/service-cis/{link_id}", response={204: None, **ERRORS}, summary="Unlink a CI from a service"
+    "/service-cis/{link_id}",
+    response={204: None, **ERRORS},
+    summary="Unlink a CI from a service",
+    operation_id=LEGACY_ID + "delete_link",
 )
 def delete_link(request, link_id: Id):
     link = _links().for_user(request.auth, "view").filter(pk=link_id).first()

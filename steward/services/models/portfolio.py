@@ -1,9 +1,11 @@
-"""The service portfolio (minimal: the CMDB comes later)."""
+"""The service portfolio: services, their owners, support lines, dependencies and ownership
+proposals."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
@@ -55,6 +57,9 @@ class Service(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("services:detail", args=[self.pk])
+
     @classmethod
     def permission_filter(cls, user, action):
         if action == "view":
@@ -63,7 +68,10 @@ class Service(VersionedModel):
             if user.organization_id:
                 return Q(status=Lifecycle.LIVE, customers=user.organization_id)
             return NOTHING
-        return Q() if user.is_admin else NOTHING
+        # Administrators change every service; a service owner changes their own (rules.py).
+        if user.is_admin:
+            return Q()
+        return Q(owner=user) if user.is_it and user.is_active else NOTHING
 
 
 class ServiceSupport(models.Model):
@@ -133,6 +141,3 @@ class OwnershipProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposed_owner} for {self.service}: {self.status}"
-
-
-from steward.services.cmdb_models import *  # noqa: E402, F403  (the CMDB models live in cmdb_models.py)

@@ -1,0 +1,78 @@
+"""Domain operations of the services app: the only code that writes services, ownership
+proposals, support lines, dependencies, CI classes, CIs, relationships and service-CI links.
+Each runs in one transaction, authorizes and writes the journal. Callers import this package;
+the modules group the operations by topic."""
+
+from steward.services.operations.cmdb import (
+    CI_FIELDS,
+    CLASS_FIELDS,
+    VALIDATOR,
+    attribute_problems,
+    bulk_cis,
+    bulk_relationships,
+    bulk_service_links,
+    check_schema,
+    create_ci,
+    create_ci_class,
+    create_relationship,
+    delete_relationship,
+    link_service_ci,
+    unlink_service_ci,
+    update_ci,
+    update_ci_class,
+)
+from steward.services.operations.csv_import import (
+    ATTR_PREFIX,
+    CI_COLUMNS,
+    MAX_IMPORT_ROWS,
+    REL_COLUMNS,
+    import_cis,
+    import_relationships,
+)
+from steward.services.operations.portfolio import (
+    FIELDS,
+    accept_ownership,
+    bulk_create_services,
+    create_service,
+    decline_ownership,
+    edit_service,
+    propose_owner,
+    set_dependencies,
+    set_support,
+    update_service,
+)
+
+__all__ = [
+    "ATTR_PREFIX",
+    "CI_COLUMNS",
+    "CI_FIELDS",
+    "CLASS_FIELDS",
+    "FIELDS",
+    "MAX_IMPORT_ROWS",
+    "REL_COLUMNS",
+    "VALIDATOR",
+    "accept_ownership",
+    "attribute_problems",
+    "bulk_cis",
+    "bulk_create_services",
+    "bulk_relationships",
+    "bulk_service_links",
+    "check_schema",
+    "create_ci",
+    "create_ci_class",
+    "create_relationship",
+    "create_service",
+    "decline_ownership",
+    "delete_relationship",
+    "edit_service",
+    "import_cis",
+    "import_relationships",
+    "link_service_ci",
+    "propose_owner",
+    "set_dependencies",
+    "set_support",
+    "unlink_service_ci",
+    "update_ci",
+    "update_ci_class",
+    "update_service",
+]
