@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from steward.incidents.choices import HandoverStatus, Status, status_category
 from steward.incidents.models import Handover, Incident, incident_url
@@ -16,7 +18,7 @@ from steward.ownership import gaps
 from steward.slm import operations as slm
 from steward.slm import records
 from steward.slm.models import SlaClock
-from steward.slm.queries import clocks_for
+from steward.slm.queries import clocks_for, reason_label
 
 RECORD_TYPE = "incident"
 ACCEPTANCE = "handover_acceptance"
@@ -101,6 +103,14 @@ def _recipients(incident: Incident, level: str) -> list:
     return people
 
 
+def _escalate(incident: Incident, *, hand_over: bool, raise_priority: bool, reason: str):
+    """An SLA escalation rule fired: move the work through the incident operations (imported
+    here because the operations import this module)."""
+    from steward.incidents.operations.escalation import escalate
+
+    return escalate(incident, handover=hand_over, priority=raise_priority, reason=reason)
+
+
 #: How slm reaches an incident (declared in the incidents practice, apps.py).
 TRACKED_TYPE = records.TrackedType(
     key=RECORD_TYPE,
@@ -108,6 +118,7 @@ TRACKED_TYPE = records.TrackedType(
     label=lambda i: f"{i.number} {i.title}",
     link=Incident.get_absolute_url,
     recipients=_recipients,
+    escalate=_escalate,
 )
 
 
@@ -126,12 +137,27 @@ _METRICS = {
 }
 
 
+def _open_text(stretch: dict | None) -> str:
+    """The open stretch in words, at the reader's local time: "running since 10:42 (In
+    progress)", "paused since 11:03 (On hold: awaiting caller)"."""
+    if stretch is None:
+        return ""
+    start = timezone.localtime(stretch["start"])
+    today = timezone.localdate()
+    since = date_format(start, "H:i" if start.date() == today else "j M H:i")
+    values = {"time": since, "reason": reason_label(stretch["reason"])}
+    if stretch["kind"] == "running":
+        return _("running since %(time)s (%(reason)s)") % values
+    return _("paused since %(time)s (%(reason)s)") % values
+
+
 def clocks_for_page(incident: Incident, metrics=None) -> list[dict]:
     """The clocks as the incident page shows them: state badge, share of the target used.
     ``metrics``: only these (a requester's page shows their SLA's, not the groups' OLAs)."""
     rows = clocks_for(RECORD_TYPE, incident.pk, metrics)
     for c in rows:
         c["badge"] = _BADGES.get(c["state"], "grey")
+        c["open_text"] = _open_text(c["open"])
         c["metric_label"] = _METRICS.get(c["metric"], c["metric"])
         c["used"] = (
             f"{round(100 * c['elapsed_seconds'] / c['target_seconds'])}%"

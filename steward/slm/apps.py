@@ -9,8 +9,9 @@ class SlmConfig(AppConfig):
 
     def ready(self):
         from steward.core.practices import Practice, register_practice
-        from steward.core.registry import DemoStep, DetailPanel, NavEntry
+        from steward.core.registry import DemoStep, DetailPanel, HomePanel, NavEntry
         from steward.slm import demo, gaps, jobs, panels  # noqa: F401  (jobs: Huey's tasks)
+        from steward.slm import registrations as r
 
         register_practice(
             Practice(
@@ -23,6 +24,7 @@ class SlmConfig(AppConfig):
                 ),
                 brings=[
                     _("Business calendars, SLA and OLA definitions with their sign-off"),
+                    _("Escalation rules that hand work to the next support line or raise it"),
                     _("Response and resolution clocks with warnings before a breach"),
                     _("The compliance report and the SLAs on each service's page"),
                 ],
@@ -33,7 +35,7 @@ class SlmConfig(AppConfig):
                     NavEntry(
                         "sla",
                         _("Service levels"),
-                        "slm:compliance",
+                        "slm:slas",
                         order=60,
                         visible=lambda user: user.is_authenticated and user.is_it,
                     )
@@ -45,6 +47,24 @@ class SlmConfig(AppConfig):
                         "slm/service_slas.html",
                         panels.service_slas,
                         order=50,
+                    ),
+                    DetailPanel(
+                        "slm.group_calendar",
+                        "people.supportgroup",
+                        "slm/group_calendar.html",
+                        panels.group_calendar,
+                        order=50,
+                    ),
+                ],
+                home_panels=[
+                    HomePanel(
+                        "slm_slas_to_sign",
+                        _("SLAs waiting for my sign-off"),
+                        r.slas_to_sign,
+                        order=3,
+                        empty=_("No SLA waits for your sign-off."),
+                        visible=lambda user: user.is_it,
+                        waiting=True,
                     )
                 ],
                 gaps=gaps.PROVIDERS,

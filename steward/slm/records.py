@@ -2,8 +2,9 @@
 
 A practice (incidents, requests, ...) declares its :class:`TrackedType` in its
 ``Practice(tracked_types=[...])`` (``core.practices``); slm asks it for a record's label, link,
-the model instance to journal against, and whom to tell when a clock warns or breaches. A
-practice that is switched off still answers here: its clocks keep their records.
+the model instance to journal against, whom to tell when a clock warns or breaches, and how to
+move the work when an SLA's escalation rule fires. A practice that is switched off still answers
+here: its clocks keep their records.
 :func:`register` adds a type outside any practice (a test's stand-in).
 """
 
@@ -28,6 +29,10 @@ class TrackedType:
     label: Callable  # (instance) -> str
     link: Callable  # (instance) -> str
     recipients: Callable  # (instance, level) -> list of users
+    #: (instance, *, hand_over: bool, raise_priority: bool, reason: str) -> list of what was
+    #: done, in words. Functional escalation (``steward.slm.escalation``) through the practice's
+    #: own operations, as the system; None: the record type does not escalate.
+    escalate: Callable | None = None
 
 
 _types: dict[str, TrackedType] = {}

@@ -128,10 +128,20 @@ def test_calendars_are_assigned_to_services_groups_and_people(world, api_as, adm
     assert calendar_for(d, service.pk) == office
     status, body = admin.post(f"calendars/{office.pk}/assignments", {"groups": [999999]})
     assert status == 422 and "groups" in body["error"]["fields"]
-    status, _ = api_as(world["people"]["agent"]).post(
+    # a member who does not manage the group may not; the group's manager (agent) may, for
+    # their own group only (not for a service)
+    status, _ = api_as(world["owner"]).post(
         f"calendars/{office.pk}/assignments", {"groups": [group.pk]}
     )
     assert status == 403
+    status, _ = api_as(world["people"]["agent"]).post(
+        f"calendars/{office.pk}/assignments", {"services": [service.pk]}
+    )
+    assert status == 403
+    status, _ = api_as(world["people"]["agent"]).post(
+        f"calendars/{office.pk}/assignments", {"groups": [group.pk]}
+    )
+    assert status == 200
 
 
 def test_a_calendar_is_assigned_to_many_records_in_one_operation(world, admin_user):

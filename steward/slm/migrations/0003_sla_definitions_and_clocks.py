@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import steward.slm.sla_models
+import steward.slm.models.sla
 
 
 class Migration(migrations.Migration):
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 ("resolution_seconds", models.PositiveIntegerField(blank=True, null=True)),
                 (
                     "thresholds",
-                    models.JSONField(blank=True, default=steward.slm.sla_models.default_thresholds),
+                    models.JSONField(blank=True, default=steward.slm.models.sla.default_thresholds),
                 ),
                 (
                     "pause_when_paused",

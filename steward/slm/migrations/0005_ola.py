@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-import steward.slm.sla_models
+import steward.slm.models.sla
 
 
 class Migration(migrations.Migration):
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 ("time_with_group_seconds", models.PositiveIntegerField(blank=True, null=True)),
                 (
                     "thresholds",
-                    models.JSONField(blank=True, default=steward.slm.sla_models.default_thresholds),
+                    models.JSONField(blank=True, default=steward.slm.models.sla.default_thresholds),
                 ),
                 ("pause_when_paused", models.BooleanField(default=True)),
                 ("is_active", models.BooleanField(default=True)),

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from steward.core import journal
+from steward.core.errors import DomainError
 from steward.notifications import operations as notifications
-from steward.slm import records
+from steward.slm import escalation, records
 from steward.slm.calendar_math import from_timestamp, to_timestamp
 from steward.slm.clock import Clock, Segment
 from steward.slm.matching import calendar_for, match_definition
@@ -65,7 +66,7 @@ def _next_alert(row: SlaClock, clock: Clock) -> int | None:
     if clock.stopped or not clock.counting:
         return None
     fired = set(row.thresholds_fired)
-    for percent in row.agreement.thresholds:
+    for percent in _checkpoints(row):
         if percent not in fired:
             needed = math.ceil(clock.target * percent / 100) - clock.elapsed
             return clock.calendar.add_ts(clock.since, max(0, needed))
@@ -184,14 +185,15 @@ def track(
         old_priority = row.priority
 
         def change(clock: Clock, row=row):
+            t = _not_before(now, clock)
             if new_def is not None and row.definition_id and row.priority != priority:
                 target = new_def.target_for(row.metric)
                 if target is not None:
                     clock.retarget(
-                        now, target, f"priority changed from {row.priority or '—'} to {priority}"
+                        t, target, f"priority changed from {row.priority or '—'} to {priority}"
                     )
                 row.priority = priority
-            _move(clock, row, now, category, reason, responded)
+            _move(clock, row, t, category, reason, responded)
 
         before, after = _apply(row, change)
         if before != after:
@@ -310,23 +312,73 @@ def check_clocks(now: dt.datetime | None = None, limit: int = 500) -> int:
     return fired
 
 
+def _checkpoints(row: SlaClock) -> list[int]:
+    """Where the clock must be looked at: warning thresholds and escalation points."""
+    return escalation.checkpoints(
+        row.agreement.thresholds, row.agreement.escalations_for(row.metric)
+    )
+
+
+def _not_before(t: int, clock: Clock) -> int:
+    """An event's time, never before the clock's last event: two transactions may take their
+    times in one order and commit in the other (the check's moment, then a ticket's move; or
+    an escalation acting as of the check's moment), and a clock never goes back in time."""
+    return max(t, clock.since)
+
+
 def _check_one(row: SlaClock, now: int) -> int:
     clock = _load(row)
+    now = _not_before(now, clock)
     mark = len(clock.segments)
     clock.advance(now)
     used = clock.fraction_at(now) * 100
-    due = [p for p in row.agreement.thresholds if p not in row.thresholds_fired and used >= p]
+    due = [p for p in _checkpoints(row) if p not in row.thresholds_fired and used >= p]
     breached = clock.breached_at is not None and BREACH_MARK not in row.thresholds_fired
     row.thresholds_fired = sorted(
         {*row.thresholds_fired, *due, *([BREACH_MARK] if breached else [])}
     )
     _store(row, clock, clock.segments[mark:])
-    for percent in due:
+    warnings = [p for p in due if p in row.agreement.thresholds]
+    for percent in warnings:
         last = percent == max(row.agreement.thresholds)
         _alert(row, records.MANAGER if last else records.WARNING, f"{percent}% used", "sla_warning")
     if breached:
         _alert(row, records.BREACH, "breached", "sla_breached")
-    return len(due) + int(breached)
+    points = {*due, *([BREACH_MARK] if breached else [])}
+    for rule in row.agreement.escalations_for(row.metric):
+        if rule["at"] in points:
+            _escalate(row, rule)
+    return len(warnings) + int(breached)
+
+
+def _escalate(row: SlaClock, rule: dict) -> None:
+    """Apply one escalation rule through the tracked type (the practice's operations), as the
+    system, and journal what it did with the rule that made it. A refusal (no next line, a
+    handover already pending, already the highest priority) is journaled, never raised: the
+    rule has fired, and the clock's check must go on."""
+    tracked = records.get(row.record_type)
+    instance = tracked.instance(row.record_id) if tracked else None
+    if instance is None or tracked.escalate is None:
+        return
+    words = escalation.describe(rule)
+    reason = f"SLA {row.agreement.name}: {words}"
+    try:
+        with transaction.atomic():
+            done = tracked.escalate(
+                instance,
+                hand_over=rule["hand_over"],
+                raise_priority=rule["raise_priority"],
+                reason=reason,
+            )
+    except DomainError as exc:
+        done = [f"refused: {exc.message}"]
+    journal.record(
+        None,
+        tracked.instance(row.record_id) or row,
+        "sla_escalated",
+        {f"{row.agreement.name} {row.metric}": [None, words]},
+        comment="; ".join(done) if done else "nothing to do",
+    )
 
 
 def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
@@ -444,7 +496,7 @@ def stop_ola(
         .select_related("ola__group__manager", "calendar")
     )
     for row in rows:
-        before, after = _apply(row, lambda clock: clock.stop(to_timestamp(at)))
+        before, after = _apply(row, lambda clock: clock.stop(_not_before(to_timestamp(at), clock)))
         _journal(
             record_type,
             str(record_id),

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
-from steward.core.errors import PermissionDenied, ValidationError
-from steward.core.operations import full_clean, require, require_admin
-from steward.people.choices import Role
+from steward.core.errors import PermissionDenied, StaleVersion, ValidationError
+from steward.core.operations import full_clean, require
+from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
 from steward.services.models import Service
+from steward.slm import escalation, rules
 from steward.slm.models import (
     Calendar,
     GroupCalendar,
@@ -34,6 +35,7 @@ FIELDS = [
     "thresholds",
     "pause_when_paused",
     "reopen_policy",
+    "escalations",
     "is_active",
 ]
 #: Changing one of these changes the commitment, so the service owner must sign it off again.
@@ -64,11 +66,27 @@ def _check(definition: SlaDefinition) -> None:
     if not isinstance(t, list) or not all(isinstance(x, int) and 0 < x < 100 for x in t):
         raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
     definition.thresholds = sorted(set(t))
+    definition.escalations = escalation.check_rules(
+        definition.escalations,
+        targets={
+            "response": definition.response_seconds,
+            "resolution": definition.resolution_seconds,
+        },
+    )
+
+
+def _require_author(actor, service) -> None:
+    if not rules.may_create_definition(actor, service):
+        raise PermissionDenied(
+            "Only administrators, or the owner of the SLA's service, may define its SLAs.",
+            {"service": ["you do not own this service"]} if service is not None else {},
+        )
 
 
 @transaction.atomic
 def create_definition(actor, **fields) -> SlaDefinition:
-    require_admin(actor, "create SLA definitions")
+    """A new SLA (administrators; a service owner for a service they own)."""
+    _require_author(actor, fields.get("service"))
     definition = SlaDefinition(**fields)
     _check(definition)
     full_clean(definition)
@@ -79,7 +97,23 @@ def create_definition(actor, **fields) -> SlaDefinition:
         "created",
         {f: [None, v] for f, v in journal.snapshot(definition, FIELDS).items()},
     )
+    _ask_for_sign_off(actor, definition)
     return definition
+
+
+def _ask_for_sign_off(actor, definition: SlaDefinition) -> None:
+    """Tell the service's owner that a commitment made in the service's name waits for them."""
+    if definition.service_id is None or definition.signed_off_by_id is not None:
+        return
+    owner = definition.service.owner
+    notify(
+        actor,
+        [owner],
+        subject=f"SLA {definition.name} waits for your sign-off",
+        body=f"A commitment for {definition.service.name} needs the service owner's sign-off.",
+        link=definition.get_absolute_url(),
+        record=definition,
+    )
 
 
 @transaction.atomic
@@ -87,6 +121,8 @@ def update_definition(
     actor, definition: SlaDefinition, *, version: int | None, **changes
 ) -> SlaDefinition:
     require(actor, "change", definition)
+    if "service" in changes:
+        _require_author(actor, changes["service"])
     before = journal.snapshot(definition, [*FIELDS, "signed_off_by"])
     for name, value in changes.items():
         setattr(definition, name, value)
@@ -102,25 +138,34 @@ def update_definition(
     save_versioned(definition, version, fields)
     after = journal.snapshot(definition, [*FIELDS, "signed_off_by"])
     journal.record(actor, definition, "updated", journal.diff(before, after), comment=comment)
+    if comment or "service" in journal.diff(before, after):
+        _ask_for_sign_off(actor, definition)
     return definition
 
 
-def _may_sign(user: User, definition: SlaDefinition) -> bool:
-    if definition.service_id is not None:
-        return definition.service.owner_id == user.pk
-    return user.has_role(Role.SERVICE_OWNER) or user.is_admin
-
-
 @transaction.atomic
-def sign_off(actor: User, definition: SlaDefinition) -> SlaDefinition:
-    """The service owner accepts the commitment: a record of who signed and when."""
-    if not _may_sign(actor, definition):
+def sign_off(
+    actor: User, definition: SlaDefinition, *, version: int | None = None
+) -> SlaDefinition:
+    """The service owner accepts the commitment: a record of who signed and when.
+    ``version``: the SLA's version the signer read (a page sends it, so nobody signs a
+    commitment that changed after they read it; a stale one is refused)."""
+    if not rules.may_sign_off(actor, definition):
         owner = definition.service.owner if definition.service_id else None
         raise PermissionDenied(
             f"Only the service owner ({owner}) can sign this SLA off."
             if owner
             else "Only a service owner can sign this SLA off."
         )
+    if version is not None:
+        current = (
+            SlaDefinition.objects.select_for_update()
+            .filter(pk=definition.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != version:
+            raise StaleVersion(version, current or 0)
     now = timezone.now()
     SlaDefinition.objects.filter(pk=definition.pk).update(signed_off_by=actor, signed_off_at=now)
     definition.signed_off_by, definition.signed_off_at = actor, now
@@ -142,8 +187,12 @@ _LINKS = {
 
 @transaction.atomic
 def set_calendar(actor, target, calendar: Calendar | None):
-    """Point a service, group or user to a calendar (None: back to the default)."""
-    require_admin(actor, "assign calendars")
+    """Point a service, group or user to a calendar (None: back to the default).
+    Administrators for any record; a group's manager for their own group."""
+    if not rules.may_assign_calendar(actor, target):
+        raise PermissionDenied(
+            "Only administrators, or the group's manager for their group, may assign calendars."
+        )
     link_model, field = _LINKS[type(target)]
     current = link_model.objects.filter(**{field: target}).select_related("calendar").first()
     before = current.calendar.name if current else None
@@ -159,8 +208,8 @@ def set_calendar(actor, target, calendar: Calendar | None):
 @transaction.atomic
 def assign_calendar(actor, calendar: Calendar | None, targets) -> None:
     """Point several services, groups and users to one calendar, all or none (each as
-    :func:`set_calendar`, with its journal entry)."""
-    require_admin(actor, "assign calendars")
+    :func:`set_calendar`, with its journal entry; a target ``actor`` may not assign refuses
+    them all)."""
     for target in targets:
         set_calendar(actor, target, calendar)
 
@@ -175,9 +224,10 @@ OLA_FIELDS = [
 
 
 @transaction.atomic
-def set_ola(actor, group: SupportGroup, **fields) -> OlaDefinition:
-    """Create or change a group's OLA (administrators, or the group's own manager)."""
-    if actor is not None and not (actor.is_admin or group.manager_id == actor.pk):
+def set_ola(actor, group: SupportGroup, *, version: int | None = None, **fields) -> OlaDefinition:
+    """Create or change a group's OLA (administrators, or the group's own manager).
+    ``version``: the OLA's version the change was made on (a stale one is refused)."""
+    if not rules.may_set_ola(actor, group):
         raise PermissionDenied("Only administrators or the group's manager may set its OLA.")
     unknown = set(fields) - set(OLA_FIELDS)
     if unknown:
@@ -197,7 +247,7 @@ def set_ola(actor, group: SupportGroup, **fields) -> OlaDefinition:
         raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
     full_clean(ola)
     if ola.pk:
-        save_versioned(ola, None, list(fields))
+        save_versioned(ola, version, list(fields))
     else:
         ola.save()
     journal.record(actor, group, "ola_set", journal.diff(before, journal.snapshot(ola, OLA_FIELDS)))

@@ -22,13 +22,21 @@ from steward.services.models import Service
 from steward.slm import operations as ops
 from steward.slm.models import Calendar, SlaDefinition
 from steward.slm.reports import compliance
-from steward.slm.sla_schemas import (
+from steward.slm.schemas import (
     ComplianceOut,
     RecordType,
+    SignOffIn,
     SlaDefinitionCreate,
     SlaDefinitionOut,
     SlaDefinitionUpdate,
 )
+
+
+def legacy_id(name: str) -> str:
+    """The operation id the endpoint had in ``slm/sla_api.py``: clients generate code
+    from the ids, so moving the module into the ``api`` package keeps them."""
+    return f"steward_slm_sla_api_{name}"
+
 
 router = Router(tags=["service levels"])
 reports_router = Router(tags=["service levels"])
@@ -55,6 +63,7 @@ def definition_out(d: SlaDefinition) -> dict:
         "thresholds": d.thresholds,
         "pause_when_paused": d.pause_when_paused,
         "reopen_policy": d.reopen_policy,
+        "escalations": d.escalations,
         "is_active": d.is_active,
         "signed_off_by": person_brief(signer),
         "signed_off_at": d.signed_off_at,
@@ -73,7 +82,12 @@ def _definitions():
     return SlaDefinition.objects.select_related("signed_off_by")
 
 
-@router.get("", response={200: page_of(SlaDefinitionOut), **ERRORS}, summary="SLA definitions")
+@router.get(
+    "",
+    response={200: page_of(SlaDefinitionOut), **ERRORS},
+    summary="SLA definitions",
+    operation_id=legacy_id("list_definitions"),
+)
 def list_definitions(
     request,
     page: Query[PageParams],
@@ -88,13 +102,22 @@ def list_definitions(
     return paginate(qs, page, definition_out)
 
 
-@router.post("", response={201: SlaDefinitionOut, **ERRORS}, summary="Create an SLA (admins)")
+@router.post(
+    "",
+    response={201: SlaDefinitionOut, **ERRORS},
+    summary="Create an SLA (admins; a service owner for their services)",
+    operation_id=legacy_id("create_definition"),
+)
 def create_definition(request, payload: SlaDefinitionCreate):
     d = ops.create_definition(request.auth, **_resolve(request.auth, payload.dict()))
     return Status(201, definition_out(d))
 
 
-@router.get("/{definition_id}", response={200: SlaDefinitionOut, **ERRORS})
+@router.get(
+    "/{definition_id}",
+    response={200: SlaDefinitionOut, **ERRORS},
+    operation_id=legacy_id("get_definition"),
+)
 def get_definition(request, definition_id: Id):
     return definition_out(get_visible(_definitions(), request.auth, definition_id, "SLA"))
 
@@ -103,6 +126,7 @@ def get_definition(request, definition_id: Id):
     "/{definition_id}",
     response={200: SlaDefinitionOut, **ERRORS},
     summary="Change an SLA; changing its commitment withdraws the sign-off",
+    operation_id=legacy_id("update_definition"),
 )
 def update_definition(request, definition_id: Id, payload: SlaDefinitionUpdate):
     d = get_visible(_definitions(), request.auth, definition_id, "SLA")
@@ -115,16 +139,19 @@ def update_definition(request, definition_id: Id, payload: SlaDefinitionUpdate):
     "/{definition_id}/sign-off",
     response={200: SlaDefinitionOut, **ERRORS},
     summary="The service owner signs the SLA off (accepts the commitment)",
+    operation_id=legacy_id("sign_off"),
 )
-def sign_off(request, definition_id: Id):
+def sign_off(request, definition_id: Id, payload: SignOffIn | None = None):
     d = get_visible(_definitions().select_related("service"), request.auth, definition_id, "SLA")
-    return definition_out(ops.sign_off(request.auth, d))
+    version = payload.version if payload is not None else None
+    return definition_out(ops.sign_off(request.auth, d, version=version))
 
 
 @reports_router.get(
     "/compliance",
     response={200: ComplianceOut, **ERRORS},
     summary="SLA compliance by service, priority or month (IT staff)",
+    operation_id=legacy_id("sla_compliance"),
 )
 def sla_compliance(
     request,

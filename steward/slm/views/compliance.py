@@ -1,17 +1,18 @@
-"""Service level pages: the SLA compliance report (chart, table and CSV)."""
+"""The SLA compliance report (chart, table and CSV)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from steward.slm.charts import percent_bars
 from steward.slm.reports import GROUPINGS, as_csv, compliance
+from steward.slm.views.common import require_it, tabs
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 TARGET_PERCENT = 95
@@ -20,8 +21,7 @@ TARGET_PERCENT = 95
 @login_required
 @require_GET
 def compliance_report(request):
-    if not request.user.is_it:
-        raise Http404
+    require_it(request)
     group_by = request.GET.get("group_by", "service")
     group_by = group_by if group_by in GROUPINGS else "service"
     period = request.GET.get("days", "90")
@@ -43,5 +43,6 @@ def compliance_report(request):
             "periods": PERIODS,
             "chart": percent_bars(rows, target=TARGET_PERCENT),
             "target": TARGET_PERCENT,
+            "tabs": tabs("slm:compliance"),
         },
     )

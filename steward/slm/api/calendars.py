@@ -93,7 +93,9 @@ def get_calendar(request, calendar_id: Id):
 
 
 @router.patch(
-    "/{calendar_id}", response={200: CalendarOut, **ERRORS}, summary="Change a calendar (admins)"
+    "/{calendar_id}",
+    response={200: CalendarOut, **ERRORS},
+    summary="Change a calendar (admins; a group manager the calendar only their groups work)",
 )
 def update_calendar(request, calendar_id: Id, payload: CalendarUpdate):
     calendar = get_visible(Calendar.objects.all(), request.auth, calendar_id, "Calendar")
@@ -163,7 +165,7 @@ def get_assignments(request, calendar_id: Id):
 @router.post(
     "/{calendar_id}/assignments",
     response={200: AssignOut, **ERRORS},
-    summary="Point services, groups and people to this calendar (admins)",
+    summary="Point services, groups and people to this calendar (admins; a manager their group)",
 )
 def assign(request, calendar_id: Id, payload: AssignIn):
     calendar = get_visible(Calendar.objects, request.auth, calendar_id, "Calendar")

@@ -11,7 +11,14 @@ from steward.core.operations import get_visible
 from steward.people.models import SupportGroup
 from steward.slm import operations as ops
 from steward.slm.models import OlaDefinition
-from steward.slm.sla_schemas import OlaIn, OlaOut
+from steward.slm.schemas import OlaIn, OlaOut
+
+
+def legacy_id(name: str) -> str:
+    """The operation id the endpoint had in ``slm/ola_api.py``: clients generate code
+    from the ids, so moving the module into the ``api`` package keeps them."""
+    return f"steward_slm_ola_api_{name}"
+
 
 router = Router(tags=["service levels"])
 
@@ -29,13 +36,23 @@ def ola_out(o: OlaDefinition) -> dict:
     }
 
 
-@router.get("", response={200: page_of(OlaOut), **ERRORS}, summary="OLAs of the support groups")
+@router.get(
+    "",
+    response={200: page_of(OlaOut), **ERRORS},
+    summary="OLAs of the support groups",
+    operation_id=legacy_id("list_olas"),
+)
 def list_olas(request, page: Query[PageParams]):
     qs = OlaDefinition.objects.for_user(request.auth, "view").select_related("group")
     return paginate(qs.order_by("group__name"), page, ola_out)
 
 
-@router.get("/{group_id}", response={200: OlaOut, **ERRORS}, summary="One group's OLA")
+@router.get(
+    "/{group_id}",
+    response={200: OlaOut, **ERRORS},
+    summary="One group's OLA",
+    operation_id=legacy_id("get_ola"),
+)
 def get_ola(request, group_id: Id):
     qs = OlaDefinition.objects.select_related("group").filter(group_id=group_id)
     row = qs.for_user(request.auth, "view").first()
@@ -48,6 +65,7 @@ def get_ola(request, group_id: Id):
     "/{group_id}",
     response={200: OlaOut, **ERRORS},
     summary="Set a group's OLA (administrators or the group's manager)",
+    operation_id=legacy_id("put_ola"),
 )
 def put_ola(request, group_id: Id, payload: OlaIn):
     group = get_visible(SupportGroup.objects, request.auth, group_id, "Group")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
@@ -20,6 +20,27 @@ Seconds = Annotated[int, Field(gt=0, le=10 * 366 * 24 * 3600)]
 Thresholds = Annotated[list[Annotated[int, Field(gt=0, lt=100)]], Field(max_length=10)]
 
 
+class EscalationOut(Schema):
+    metric: Literal["response", "resolution"]
+    at: int = Field(description="Percentage of the target; 100 is the breach")
+    hand_over: bool = Field(description="Hand the ticket to the service's next support line")
+    raise_priority: bool = Field(description="Raise the ticket's priority one step")
+
+
+class EscalationIn(StrictSchema):
+    """What happens when the metric's clock reaches ``at`` percent of its target (100: the
+    breach): a handover to the service's next support line, a priority one step higher, or
+    both. Each rule fires once per clock."""
+
+    metric: Literal["response", "resolution"]
+    at: Annotated[int, Field(ge=1, le=100, description="Percentage of the target; 100: breach")]
+    hand_over: bool = False
+    raise_priority: bool = False
+
+
+Escalations = Annotated[list[EscalationIn], Field(max_length=10)]
+
+
 class SlaDefinitionOut(Schema):
     id: int
     name: str
@@ -34,6 +55,7 @@ class SlaDefinitionOut(Schema):
     thresholds: list[int]
     pause_when_paused: bool
     reopen_policy: ReopenPolicy
+    escalations: list[EscalationOut]
     is_active: bool
     signed_off_by: UserBrief | None
     signed_off_at: datetime | None
@@ -53,6 +75,7 @@ class SlaDefinitionCreate(StrictSchema):
     thresholds: Thresholds = Field(default_factory=lambda: [50, 75, 90])
     pause_when_paused: bool = True
     reopen_policy: ReopenPolicy = ReopenPolicy.CONTINUE
+    escalations: Escalations = Field(default_factory=list)
     is_active: bool = True
 
 
@@ -69,12 +92,23 @@ class SlaDefinitionUpdate(StrictSchema):
     thresholds: Thresholds = None
     pause_when_paused: bool = None
     reopen_policy: ReopenPolicy = None
+    escalations: Escalations = None
     is_active: bool = None
+
+
+class SignOffIn(StrictSchema):
+    """Optional: the version of the SLA the signer read; when given and stale, the sign-off
+    is refused with 409 and nothing is written (the page always sends it)."""
+
+    version: Version | None = None
 
 
 class SegmentOut(Schema):
     start: datetime
-    end: datetime
+    end: datetime | None = Field(
+        description="null on the last entry while the clock runs or is paused: the open "
+        "stretch since the last event, counted up to the moment of the read"
+    )
     kind: str = Field(description="running | not_working | paused | event")
     reason: str
     counted_seconds: int
@@ -91,8 +125,11 @@ class SlaClockOut(Schema):
     calendar: str
     target_seconds: int
     started_at: datetime
-    elapsed_seconds: int
-    paused_seconds: int
+    elapsed_seconds: int = Field(
+        description="Working seconds counted at the moment of the read (the ledger's "
+        "counted_seconds add up to it)"
+    )
+    paused_seconds: int = Field(description="Working seconds spent paused, at the read")
     due_at: datetime | None
     breached_at: datetime | None
     stopped_at: datetime | None

@@ -1,4 +1,4 @@
-"""Service level management tables: business calendars and their holidays."""
+"""Business calendars and their holidays."""
 
 from __future__ import annotations
 
@@ -97,6 +97,10 @@ class Calendar(VersionedModel):
     def permission_filter(cls, user, action):
         if action == "view":
             return Q() if user.is_it else NOTHING
+        if action == "change":
+            from steward.slm.rules import calendars_changeable
+
+            return calendars_changeable(user)
         return Q() if user.is_admin else NOTHING
 
     def as_work_calendar(self) -> WorkCalendar:
@@ -131,6 +135,3 @@ class CalendarHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}".strip()
-
-
-from steward.slm.sla_models import *  # noqa: E402,F403  (SLA tables belong to this app)

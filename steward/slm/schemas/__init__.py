@@ -1,0 +1,56 @@
+"""API schemas of the slm app: calendars and business-time arithmetic; SLA and OLA
+definitions, clocks and compliance."""
+
+from steward.slm.schemas.calendars import (
+    AddIn,
+    AddOut,
+    AssignIn,
+    AssignOut,
+    CalendarCreate,
+    CalendarOut,
+    CalendarUpdate,
+    ElapsedIn,
+    ElapsedOut,
+    ImportedHoliday,
+)
+from steward.slm.schemas.sla import (
+    ComplianceOut,
+    ComplianceRow,
+    EscalationIn,
+    EscalationOut,
+    OlaIn,
+    OlaOut,
+    RecordType,
+    SegmentOut,
+    SignOffIn,
+    SlaClockOut,
+    SlaDefinitionCreate,
+    SlaDefinitionOut,
+    SlaDefinitionUpdate,
+)
+
+__all__ = [
+    "AddIn",
+    "AddOut",
+    "AssignIn",
+    "AssignOut",
+    "CalendarCreate",
+    "CalendarOut",
+    "CalendarUpdate",
+    "ComplianceOut",
+    "ComplianceRow",
+    "ElapsedIn",
+    "ElapsedOut",
+    "EscalationIn",
+    "EscalationOut",
+    "ImportedHoliday",
+    "OlaIn",
+    "OlaOut",
+    "RecordType",
+    "SegmentOut",
+    "SignOffIn",
+    "SlaClockOut",
+    "SlaDefinitionCreate",
+    "SlaDefinitionOut",
+    "SlaDefinitionUpdate",
+]

@@ -1,0 +1,2 @@
+"""The service level pages, one module per subject: SLA definitions and their sign-off, the
+support groups' OLAs, business calendars, and the compliance report."""
