@@ -20,8 +20,18 @@ from steward.core.api_support import (
 from steward.core.errors import NotFound, ValidationError
 from steward.core.operations import get_visible
 from steward.people import operations as ops
-from steward.people.models import ApiToken, Organization, SupportGroup, User, UserRole
+from steward.people.models import (
+    ApiToken,
+    Organization,
+    OrganizationContact,
+    SupportGroup,
+    User,
+    UserRole,
+)
 from steward.people.schemas import (
+    ContactCreate,
+    ContactOut,
+    ContactUpdate,
     GroupCreate,
     GroupDetail,
     GroupOut,
@@ -195,6 +205,81 @@ def update_organization(request, org_id: Id, payload: OrganizationUpdate):
     org = get_visible(Organization.objects, request.auth, org_id, "Organization")
     data = payload.dict(exclude_unset=True)
     return ops.update_organization(request.auth, org, version=data.pop("version"), **data)
+
+
+# --- organization contacts ---------------------------------------------------------------------
+
+
+def _contact(actor, org_id: int, contact_id: int) -> OrganizationContact:
+    org = get_visible(Organization.objects, actor, org_id, "Organization")
+    contact = (
+        OrganizationContact.objects.for_user(actor, "view")
+        .filter(organization=org, pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise NotFound(f"Contact {contact_id} not found.")
+    return contact
+
+
+@router.get(
+    "/organizations/{org_id}/contacts",
+    response={200: page_of(ContactOut), **ERRORS},
+    summary="The contacts of a customer organization (IT staff)",
+)
+def list_contacts(request, org_id: Id, page: Query[PageParams]):
+    org = get_visible(Organization.objects, request.auth, org_id, "Organization")
+    qs = (
+        OrganizationContact.objects.for_user(request.auth, "view")
+        .filter(organization=org)
+        .order_by("name", "id")
+    )
+    return paginate(qs, page, _contact_out)
+
+
+def _contact_out(c: OrganizationContact) -> dict:
+    return {
+        "id": c.pk,
+        "organization": c.organization_id,
+        "name": c.name,
+        "email": c.email,
+        "role": c.role,
+        "language": c.language,
+        "version": c.version,
+    }
+
+
+@router.post(
+    "/organizations/{org_id}/contacts",
+    response={201: ContactOut, **ERRORS},
+    summary="Add a contact to an organization (administrators)",
+)
+def add_contact(request, org_id: Id, payload: ContactCreate):
+    org = get_visible(Organization.objects, request.auth, org_id, "Organization")
+    return Status(201, _contact_out(ops.add_contact(request.auth, org, **payload.dict())))
+
+
+@router.patch(
+    "/organizations/{org_id}/contacts/{contact_id}",
+    response={200: ContactOut, **ERRORS},
+    summary="Change a contact (administrators; with `version`)",
+)
+def update_contact(request, org_id: Id, contact_id: Id, payload: ContactUpdate):
+    contact = _contact(request.auth, org_id, contact_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return _contact_out(ops.update_contact(request.auth, contact, version=version, **data))
+
+
+@router.delete(
+    "/organizations/{org_id}/contacts/{contact_id}",
+    response={204: None, **ERRORS},
+    summary="Remove a contact (administrators; `version` as a query parameter)",
+)
+def remove_contact(request, org_id: Id, contact_id: Id, version: Id):
+    contact = _contact(request.auth, org_id, contact_id)
+    ops.remove_contact(request.auth, contact, version=version)
+    return Status(204, None)
 
 
 # --- support groups -----------------------------------------------------------------------------

@@ -22,6 +22,39 @@ class PeopleConfig(AppConfig):
                 order=10,
                 nav=[
                     NavEntry("groups", _("Groups"), "people:group_list", order=80, visible=r.is_it),
+                    NavEntry(
+                        "organizations",
+                        _("Organizations"),
+                        "people:organization_list",
+                        order=85,
+                        visible=r.is_it,
+                    ),
+                    NavEntry(
+                        "administration",
+                        _("Administration"),
+                        "people:administration",
+                        order=200,
+                        visible=r.is_admin,
+                    ),
+                ],
+                admin=[
+                    NavEntry(
+                        "users", _("People"), "people:user_list", order=10, visible=r.is_admin
+                    ),
+                    NavEntry(
+                        "groups",
+                        _("Support groups"),
+                        "people:group_list",
+                        order=20,
+                        visible=r.is_admin,
+                    ),
+                    NavEntry(
+                        "organizations",
+                        _("Organizations"),
+                        "people:organization_list",
+                        order=30,
+                        visible=r.is_admin,
+                    ),
                 ],
                 account=[
                     NavEntry("profile", _("Profile"), "people:profile", order=10),

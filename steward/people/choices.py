@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -21,6 +22,15 @@ IT_ROLES = frozenset(r.value for r in Role) - {Role.REQUESTER.value}
 class TokenScope(models.TextChoices):
     READ = "read", "Read only"
     WRITE = "write", "Read and write"
+
+
+class ContactRole(models.TextChoices):
+    """What a customer organization's contact is there for."""
+
+    PRIMARY = "primary", _("Primary contact")
+    TECHNICAL = "technical", _("Technical contact")
+    ESCALATION = "escalation", _("Escalation contact")
+    COMMUNICATIONS = "communications", _("Communications (major incidents)")
 
 
 LANGUAGE_CHOICES = settings.LANGUAGES

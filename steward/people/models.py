@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
-from steward.people.choices import IT_ROLES, LANGUAGE_CHOICES, Role, TokenScope
+from steward.people.choices import IT_ROLES, LANGUAGE_CHOICES, ContactRole, Role, TokenScope
 
 
 def validate_time_zone(value: str) -> None:
@@ -158,6 +158,42 @@ class SupportGroup(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def permission_filter(cls, user, action):
+        if action == "view":
+            return Q() if user.is_it else NOTHING
+        if user.is_admin:
+            return Q()
+        # A group's manager looks after its own group (what they may change there is
+        # people.operations.GROUP_MANAGER_FIELDS).
+        return Q(manager_id=user.pk) if user.is_it else NOTHING
+
+
+class OrganizationContact(VersionedModel):
+    """A person to talk to at a customer organization (not necessarily a Steward user): whom
+    to tell when a major incident hits the organization, whom to escalate to."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=ContactRole.choices, default=ContactRole.PRIMARY)
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="en")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="people_contact_email_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})" if self.organization_id else self.name
 
     @classmethod
     def permission_filter(cls, user, action):

@@ -13,14 +13,15 @@ from django.utils import timezone
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
-from steward.core.errors import NotFound, PermissionDenied, ValidationError
+from steward.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from steward.core.operations import full_clean, require, require_admin
 from steward.people import tokens
-from steward.people.choices import Role, TokenScope
+from steward.people.choices import ContactRole, Role, TokenScope
 from steward.people.models import (
     ApiToken,
     LoginFailure,
     Organization,
+    OrganizationContact,
     SupportGroup,
     User,
     UserRole,
@@ -50,6 +51,9 @@ SELF_SERVICE_FIELDS = {
 }
 ORG_FIELDS = ["name", "code", "description", "is_active"]
 GROUP_FIELDS = ["name", "description", "email", "manager", "is_active"]
+#: What a group's manager may change on their own group; the rest is for administrators.
+GROUP_MANAGER_FIELDS = {"description", "email", "members"}
+CONTACT_FIELDS = ["name", "email", "role", "language"]
 
 
 def _validate_roles(roles: Iterable[str]) -> list[str]:
@@ -196,6 +200,93 @@ def update_organization(
     return org
 
 
+# --- organization contacts -------------------------------------------------------------------
+#
+# Contacts are journaled on their organization (its history shows who was added, changed or
+# removed) as well as on themselves while they exist.
+
+
+def _check_contact_email(contact: OrganizationContact) -> None:
+    if (
+        contact.email
+        and OrganizationContact.objects.filter(
+            organization_id=contact.organization_id, email__iexact=contact.email
+        )
+        .exclude(pk=contact.pk)
+        .exists()
+    ):
+        raise ValidationError.field(
+            "email", "this organization already has a contact with this email address"
+        )
+
+
+@transaction.atomic
+def add_contact(actor, org: Organization, **fields) -> OrganizationContact:
+    """Add a contact to a customer organization (administrators)."""
+    require_admin(actor, "manage organization contacts")
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+        )
+    fields.setdefault("role", ContactRole.PRIMARY)
+    contact = OrganizationContact(organization=org, **fields)
+    full_clean(contact, constraints=False)
+    _check_contact_email(contact)
+    contact.save()
+    created = {f: [None, v] for f, v in journal.snapshot(contact, CONTACT_FIELDS).items()}
+    journal.record(actor, contact, "created", created)
+    journal.record(actor, org, "contact_added", created, comment=contact.name)
+    return contact
+
+
+@transaction.atomic
+def update_contact(
+    actor, contact: OrganizationContact, *, version: int | None, **changes
+) -> OrganizationContact:
+    require_admin(actor, "manage organization contacts")
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+        )
+    before = journal.snapshot(contact, CONTACT_FIELDS)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    full_clean(contact, constraints=False)
+    _check_contact_email(contact)
+    save_versioned(contact, version, list(changes))
+    changed = journal.diff(before, journal.snapshot(contact, CONTACT_FIELDS))
+    journal.record(actor, contact, "updated", changed)
+    journal.record(actor, contact.organization, "contact_updated", changed, comment=contact.name)
+    return contact
+
+
+@transaction.atomic
+def remove_contact(actor, contact: OrganizationContact, *, version: int | None) -> None:
+    """Remove a contact; the organization's history keeps who they were."""
+    require_admin(actor, "manage organization contacts")
+    rows = OrganizationContact.objects.filter(pk=contact.pk)
+    if version is not None:
+        rows = rows.filter(version=version)
+    before = journal.snapshot(contact, CONTACT_FIELDS)
+    if not rows.delete()[0]:
+        current = (
+            OrganizationContact.objects.filter(pk=contact.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        raise StaleVersion(version, current or 0)
+    journal.record(actor, contact, "removed", {f: [v, None] for f, v in before.items()})
+    journal.record(
+        actor,
+        contact.organization,
+        "contact_removed",
+        {f: [v, None] for f, v in before.items()},
+        comment=contact.name,
+    )
+
+
 # --- support groups ---------------------------------------------------------------------------
 
 
@@ -239,6 +330,13 @@ def update_group(
     **changes,
 ) -> SupportGroup:
     require(actor, "change", group)
+    if actor is not None and not actor.is_admin:
+        forbidden = set(changes) - GROUP_MANAGER_FIELDS
+        if forbidden:
+            raise PermissionDenied(
+                f"Only administrators may change {', '.join(sorted(forbidden))}.",
+                {f: ["only administrators may change this"] for f in sorted(forbidden)},
+            )
     if "manager" in changes:
         _check_active_user("manager", changes["manager"])
     before = journal.snapshot(group, GROUP_FIELDS) | {"members": _members_snapshot(group)}
@@ -302,8 +400,11 @@ def create_api_token(
             "profile's API tokens page (or ask an administrator for manage.py create_api_token).",
             {"authorization": ["a bearer token cannot create tokens; use a signed-in session"]},
         )
-    if actor is not None and actor.pk != user.pk:
-        raise PermissionDenied("Tokens are personal: you can only create your own.")
+    if actor is not None and actor.pk != user.pk and not actor.is_admin:
+        raise PermissionDenied(
+            "Tokens are personal: you can only create your own (administrators can make one "
+            "for someone else)."
+        )
     if scope not in TokenScope.values:
         raise ValidationError.field("scope", f"must be one of {TokenScope.values}")
     if not name or len(name) > 80:
@@ -326,7 +427,8 @@ def create_api_token(
 
 @transaction.atomic
 def revoke_api_token(actor, token: ApiToken) -> ApiToken:
-    if actor is not None and actor.pk != token.user_id:
+    """Revoke a token: its owner, or an administrator (anyone's)."""
+    if actor is not None and actor.pk != token.user_id and not actor.is_admin:
         raise NotFound("Token not found.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

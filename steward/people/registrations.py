@@ -14,6 +14,10 @@ def is_it(user) -> bool:
     return user.is_authenticated and user.is_it
 
 
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.is_admin
+
+
 def search_groups(user, text: str, limit: int) -> list[SearchHit]:
     rows = (
         SupportGroup.objects.for_user(user, "view")

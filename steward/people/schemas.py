@@ -10,7 +10,7 @@ from pydantic import StringConstraints
 
 from steward.core.api_input import SINGLE_LINE, QuerySchema
 from steward.core.api_support import StrictSchema
-from steward.people.choices import Role, TokenScope
+from steward.people.choices import ContactRole, Role, TokenScope
 
 Username = Annotated[str, StringConstraints(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")]
 Name = Annotated[str, StringConstraints(max_length=150), SINGLE_LINE]
@@ -117,6 +117,31 @@ class OrganizationUpdate(StrictSchema):
     ] = None
     description: Text = None
     is_active: bool = None
+
+
+class ContactOut(Schema):
+    id: int
+    organization: int
+    name: str
+    email: str
+    role: ContactRole
+    language: str
+    version: int
+
+
+class ContactCreate(StrictSchema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=150), SINGLE_LINE]
+    email: Email
+    role: ContactRole = ContactRole.PRIMARY
+    language: Language = "en"
+
+
+class ContactUpdate(StrictSchema):
+    version: Version
+    name: Annotated[str, StringConstraints(min_length=1, max_length=150), SINGLE_LINE] = None
+    email: Email = None
+    role: ContactRole = None
+    language: Language = None
 
 
 class GroupBrief(Schema):

@@ -21,13 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from steward.core import journal
 from steward.core.errors import DomainError
 from steward.people import operations as people_ops
 from steward.people.auth import blocked_message, sign_in_blocked_for
 from steward.people.choices import Role
 from steward.people.forms import LoginForm, ProfileForm, TextFilterForm, TokenForm, add_domain_error
 from steward.people.models import ApiToken, SupportGroup, User
+from steward.people.views_groups import group_page
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 50
@@ -185,18 +185,7 @@ def group_detail(request, pk: int):
     group = get_object_or_404(
         SupportGroup.objects.for_user(request.user, "view").select_related("manager"), pk=pk
     )
-    members = (
-        User.objects.for_user(request.user, "view")
-        .filter(support_groups=group)
-        .prefetch_related("role_rows")
-        .order_by("last_name", "first_name", "username")
-    )
-    page = _page(request, members)
-    _with_role_labels(page.object_list)
-    history = journal.history(group).order_by("-id")[:HISTORY_LIMIT]
-    return render(
-        request, "people/group_detail.html", {"group": group, "page_obj": page, "history": history}
-    )
+    return group_page(request, group)
 
 
 @login_required
