@@ -85,7 +85,7 @@ except Exception as exc:
     "overrides,expected,down",
     [
         ({}, 200, None),
-        ({"STEWARD_QUEUE_URL": "redis://127.0.0.1:6379/15"}, 200, None),
+        ({"STEWARD_QUEUE_URL": "{redis}/15"}, 200, None),  # the session's own Redis
         ({"STEWARD_QUEUE_URL": "redis://127.0.0.1:1/0"}, 503, "queue"),
         (
             {"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/steward", "STEWARD_DEBUG": "true"},
@@ -94,7 +94,13 @@ except Exception as exc:
         ),
     ],
 )
-def test_healthz_reports_database_and_queue(tmp_path, overrides, expected, down):
+def test_healthz_reports_database_and_queue(tmp_path, overrides, expected, down, request):
+    if "{redis}" in overrides.get("STEWARD_QUEUE_URL", ""):
+        redis_url = request.getfixturevalue("redis_server")
+        overrides = {
+            **overrides,
+            "STEWARD_QUEUE_URL": overrides["STEWARD_QUEUE_URL"].format(redis=redis_url),
+        }
     migrate = manage("migrate", "-v0", env_overrides={}, tmp_path=tmp_path)
     assert migrate.returncode == 0, migrate.stderr
     result = manage(

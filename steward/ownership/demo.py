@@ -16,9 +16,8 @@ from steward.ownership import operations as ops
 from steward.ownership.models import Process, RaciAssignment
 from steward.people.choices import Role
 from steward.people.models import SupportGroup, User
-from steward.services import cmdb_operations as cmdb
-from steward.services.cmdb_models import CIClass, CIRelationship, ConfigurationItem, ServiceCI
-from steward.services.models import Service
+from steward.services import operations as cmdb
+from steward.services.models import CIClass, CIRelationship, ConfigurationItem, Service, ServiceCI
 
 # process key: (owner, [managers], default responsible group)
 OWNERS = {

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
+from unittest import mock
+
+from django.contrib.auth import base_user
+from django.contrib.auth.hashers import make_password
 
 from steward.people import operations as ops
 from steward.people.choices import Role
@@ -151,8 +156,49 @@ def _user(username: str, first: str, last: str, title: str, roles, org=None) -> 
     )
 
 
-def load(stdout, quiet: bool = False) -> None:
-    created = not User.objects.filter(username="admin").exists()
+@contextmanager
+def _shared_password_hashed_once():
+    """The ~40 demo users share one public password: hash it once (a full-strength hash of
+    the configured hasher, one salt), not forty times; every other password as usual."""
+    hashed = make_password(DEMO_PASSWORD)
+
+    def demo_make_password(password, *args, **kwargs):
+        if password == DEMO_PASSWORD and not args and not kwargs:
+            return hashed
+        return make_password(password, *args, **kwargs)
+
+    with mock.patch.object(base_user, "make_password", demo_make_password):
+        yield
+
+
+def load(stdout, quiet: bool = False) -> str:
+    """Returns the credentials to print last (once, when the administrator is created)."""
+    if User.objects.filter(username="admin").exists():
+        if not quiet:
+            stdout.write("Demo people already present: nothing changed.")
+        return ""
+    with _shared_password_hashed_once():
+        _load()
+    password = secrets.token_urlsafe(12)
+    ops.create_user(
+        None,
+        username="admin",
+        password=password,
+        roles=[Role.ADMIN, Role.AGENT],
+        first_name="Steward",
+        last_name="Administrator",
+        email="admin@example.org",
+        time_zone="Europe/Amsterdam",
+    )
+    stdout.write("Demo organisation created.")
+    return (
+        f"  Administrator: admin / {password}   (shown once: write it down)\n"
+        f"  {DEMO_PASSWORD_NOTE} e.g. sanne.visser (service desk manager), "
+        "daan.bakker (agent), johan.veenstra (requester)"
+    )
+
+
+def _load() -> None:
     orgs = {}
     for name, code, description in ORGANIZATIONS:
         orgs[code] = Organization.objects.filter(code=code).first() or ops.create_organization(
@@ -173,23 +219,3 @@ def load(stdout, quiet: bool = False) -> None:
                 manager=User.objects.get(username=manager),
                 members=users,
             )
-    if created:
-        password = secrets.token_urlsafe(12)
-        ops.create_user(
-            None,
-            username="admin",
-            password=password,
-            roles=[Role.ADMIN, Role.AGENT],
-            first_name="Steward",
-            last_name="Administrator",
-            email="admin@example.org",
-            time_zone="Europe/Amsterdam",
-        )
-        stdout.write("Demo organisation created.")
-        stdout.write(f"  Administrator: admin / {password}   (shown once: write it down)")
-        stdout.write(
-            f"  {DEMO_PASSWORD_NOTE} e.g. sanne.visser (service desk manager), "
-            "daan.bakker (agent), johan.veenstra (requester)"
-        )
-    elif not quiet:
-        stdout.write("Demo people already present: nothing changed.")

@@ -34,10 +34,11 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_delivers_mail_enqueued_by_another_process_through_redis(make_user, tmp_path):
+def test_the_worker_delivers_mail_enqueued_by_another_process_through_redis(
+    make_user, tmp_path, redis_server
+):
     make_user("worker-target", email="oncall@example.org")
-    worker_db = 10 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    queue_url = f"redis://127.0.0.1:6379/{worker_db}"
+    queue_url = f"{redis_server}/10"  # the test session's own Redis (tests/conftest.py)
     redis.Redis.from_url(queue_url).flushdb()
     smtp = SmtpServer(free_port())
     smtp.start()
