@@ -53,6 +53,13 @@ def account_entries(user) -> list[NavEntry]:
     return [e for e in entries if e.visible(user)]
 
 
+def admin_entries(user) -> list[NavEntry]:
+    """The sections of the Administration area (users, groups, the incident settings...),
+    contributed like the menu's; each entry's ``visible`` says who may open it."""
+    entries = sorted(contributions("admin"), key=lambda e: (e.order, str(e.label)))
+    return [e for e in entries if e.visible(user)]
+
+
 def search_providers() -> list[SearchProvider]:
     return sorted(contributions("search"), key=lambda p: (p.order, str(p.label)))
 
@@ -83,6 +90,9 @@ class HomePanel:
     more_query: str = ""  # appended to more_url after "?", e.g. "queue=mine"
     empty: str = ""
     visible: Callable = field(default=lambda user: True)
+    #: Work waiting for the person (a handover to their group, a proposal, a sign-off): shown
+    #: first, in its own section, and only when something waits.
+    waiting: bool = False
 
 
 def home_panels() -> list[HomePanel]:

@@ -1,5 +1,6 @@
 """The start page: the panels each practice contributes (``core.registry.HomePanel``), those
-the person may see, each with its count and first rows."""
+the person may see, each with its count and first rows; the work waiting for the person (panels
+marked ``waiting``) first, and only the ones where something waits."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from steward.core.registry import home_panels
 @login_required
 @require_GET
 def home(request):
-    panels = []
+    panels, waiting = [], []
     for panel in home_panels():
         if panel.visible(request.user):
             count, rows = panel.rows(request.user, 8)
-            panels.append(
-                {"panel": panel, "count": count_label(count), "total": count, "rows": rows}
-            )
-    return render(request, "core/home.html", {"panels": panels})
+            entry = {"panel": panel, "count": count_label(count), "total": count, "rows": rows}
+            (waiting if panel.waiting else panels).append(entry)
+    context = {
+        "panels": panels,
+        # work waiting for the person comes first, and only what waits
+        "waiting": [p for p in waiting if p["total"]],
+        "asks_waiting": bool(waiting),
+    }
+    return render(request, "core/home.html", context)

@@ -26,6 +26,9 @@ class TransitionTable:
     name: str
     transitions: Mapping[str, Iterable[str]]
     guards: Mapping[tuple[str, str], Iterable[Guard] | Guard] = field(default_factory=dict)
+    #: What people call each state ("in_progress" → "In progress"): with them, a refused move
+    #: is told as a sentence in the reader's language; the API's ``fields`` keep the codes.
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         # Sorted tuples: the same order in every process (tests parametrize from them).
@@ -43,6 +46,37 @@ class TransitionTable:
         """The states reachable from ``current``, sorted."""
         return self.transitions.get(current, ())
 
+    def refusal(self, current: str, target: str) -> str:
+        """A refused move as a sentence, with the states' labels."""
+        from django.utils.translation import gettext as _
+
+        def label(state):
+            return str(self.labels.get(state, state))
+
+        names = [f"“{label(s)}”" for s in self.allowed(current)]
+        values = {"current": label(current), "target": label(target)}
+        if not names:
+            return (
+                _(
+                    "It cannot go from “%(current)s” to “%(target)s”: “%(current)s” is final, "
+                    "nothing follows it."
+                )
+                % values
+            )
+        allowed = (
+            names[0]
+            if len(names) == 1
+            else _("%(first)s or %(last)s")
+            % {
+                "first": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
+        )
+        return _(
+            "It cannot go from “%(current)s” to “%(target)s”: from “%(current)s” it can only "
+            "go to %(allowed)s."
+        ) % {**values, "allowed": allowed}
+
     def can(self, current: str, target: str) -> bool:
         return target in self.allowed(current)
 
@@ -54,7 +88,11 @@ class TransitionTable:
                 f"unknown state {target!r}; states are: {', '.join(sorted(self.transitions))}",
             )
         if not self.can(current, target):
-            raise TransitionNotAllowed(current, target, self.allowed(current), field=field_name)
+            refused = TransitionNotAllowed(current, target, self.allowed(current), field=field_name)
+            if self.labels:
+                refused.message = self.refusal(current, target)
+                refused.args = (refused.message,)
+            raise refused
         guards = self.guards.get((current, target), ())
         if callable(guards):
             guards = (guards,)

@@ -10,7 +10,7 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
-        from steward.incidents import demo, jobs, sla  # noqa: F401  (jobs: Huey's tasks)
+        from steward.incidents import demo, jobs, kpis, sla  # noqa: F401  (jobs: Huey's tasks)
         from steward.incidents import registrations as r
 
         def is_it(user):
@@ -31,8 +31,34 @@ class IncidentsConfig(AppConfig):
                 on_by_default=True,
                 order=70,
                 nav=[NavEntry("incidents", _("Incidents"), "incidents:list", order=5)],
+                admin=[
+                    NavEntry(
+                        "priority_matrix",
+                        _("Priority matrix"),
+                        "incidents:settings_matrix",
+                        order=50,
+                        visible=lambda user: user.is_admin,
+                    ),
+                    NavEntry(
+                        "incident_categories",
+                        _("Incident categories"),
+                        "incidents:settings_categories",
+                        order=55,
+                        visible=lambda user: user.is_admin,
+                    ),
+                ],
                 search=[SearchProvider("incidents", _("Incidents"), r.search_incidents, order=5)],
                 home_panels=[
+                    HomePanel(
+                        "incidents_handovers_waiting",
+                        _("Handovers waiting for my groups"),
+                        r.handovers_waiting,
+                        order=1,
+                        more_url="incidents:handovers",
+                        empty=_("No handover is waiting for your groups."),
+                        visible=is_it,
+                        waiting=True,
+                    ),
                     HomePanel(
                         "incidents_my_work",
                         _("My work"),
@@ -65,6 +91,7 @@ class IncidentsConfig(AppConfig):
                 ],
                 gaps=sla.GAP_PROVIDERS,
                 tracked_types=[sla.TRACKED_TYPE],
+                kpis=kpis.KPIS,
                 demo=[DemoStep("incidents", demo.load, order=60)],
             )
         )

@@ -17,6 +17,10 @@ staff one with fields blanked: it never reads the handovers, the assignee or the
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
+from steward.core.texts import Text
+
 STAFF = "staff"
 REQUESTER = "requester"
 AUDIENCES = (STAFF, REQUESTER)
@@ -134,6 +138,10 @@ PAGE_FIELDS = {
             "reopen_count",
             "parent",
             "created_at",
+            "updated_at",
+            "category",
+            "subcategory",
+            "affected_ci",
             "pending_handover",
             "handovers",
             "is_major",
@@ -155,6 +163,7 @@ PAGE_FIELDS = {
             "resolution_notes",
             "reopen_count",
             "created_at",
+            "updated_at",
         }
     ),
 }
@@ -221,9 +230,20 @@ SLA_METRICS = {
 }
 
 
-def caller_subject(incident) -> str:
+#: The subject of a message to the caller, per status, said in the caller's language.
+CALLER_SUBJECTS = {
+    "new": gettext_noop("%(number)s is new: %(title)s"),
+    "in_progress": gettext_noop("%(number)s is in progress: %(title)s"),
+    "on_hold": gettext_noop("%(number)s is on hold: %(title)s"),
+    "resolved": gettext_noop("%(number)s is resolved: %(title)s"),
+    "closed": gettext_noop("%(number)s is closed: %(title)s"),
+    "cancelled": gettext_noop("%(number)s is cancelled: %(title)s"),
+}
+
+
+def caller_subject(incident) -> Text:
     """The subject of a message to the caller: number, new status and title (nothing else)."""
-    return f"{incident.number} is {incident.get_status_display().lower()}: {incident.title}"
+    return Text(CALLER_SUBJECTS[incident.status], number=incident.number, title=incident.title)
 
 
 def requester_changes(changes: dict) -> dict:

@@ -92,22 +92,64 @@ def _suggested(field, url_name: str, list_id: str) -> None:
     )
 
 
+#: The most minutes one note may record (a week); the operation checks it too.
+MAX_MINUTES = 10_080
+
+
 class CommentForm(forms.Form):
+    """A work note or a reply. Every error is a sentence the page shows as it is."""
+
     body = forms.CharField(
-        label=_("Note"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note or reply"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a note first."),
+            "max_length": _(
+                "The note is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Shorten it, or attach the text as a file."
+            ),
+        },
     )
     visibility = forms.ChoiceField(
         label=_("Visibility"),
         choices=[("internal", _("Work note (internal)")), ("public", _("Reply to the caller"))],
+        error_messages={
+            "required": _("Choose a work note or a reply to the caller."),
+            "invalid_choice": _("Choose a work note or a reply to the caller."),
+        },
     )
     time_spent = forms.IntegerField(
-        label=_("Minutes spent"), min_value=0, initial=0, required=False
+        label=_("Minutes spent"),
+        min_value=0,
+        max_value=MAX_MINUTES,
+        initial=0,
+        required=False,
+        error_messages={
+            "invalid": _("Minutes spent must be a whole number."),
+            "min_value": _("Minutes spent cannot be negative."),
+            "max_value": _("Minutes spent can be at most %(limit_value)s (a week) for one note."),
+        },
     )
 
 
 class HandoverForm(forms.Form):
-    to_group = forms.ModelChoiceField(label=_("To group"), queryset=None)
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    to_group = forms.ModelChoiceField(
+        label=_("To group"),
+        queryset=None,
+        error_messages={
+            "required": _("Choose the group to hand the incident over to."),
+            "invalid_choice": _("That group cannot receive handovers: choose another one."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        error_messages={
+            "required": _("Say why the other group should take the incident."),
+            "max_length": _("Keep the reason under %(limit_value)d characters."),
+        },
+    )
     note = forms.CharField(
         label=_("What was already tried"),
         required=False,
@@ -121,15 +163,36 @@ class HandoverForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution_code = forms.ChoiceField(label=_("Resolution code"), choices=ResolutionCode.choices)
+    resolution_code = forms.ChoiceField(
+        label=_("Resolution code"),
+        choices=ResolutionCode.choices,
+        error_messages={"required": _("Choose how the incident was resolved.")},
+    )
     resolution_notes = forms.CharField(
-        label=_("Resolution notes"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Resolution notes"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write what was done to resolve it: the caller reads it."),
+            "max_length": _("Keep the resolution notes under %(limit_value)d characters."),
+        },
     )
 
 
 class HoldForm(forms.Form):
-    hold_reason = forms.ChoiceField(label=_("Hold reason"), choices=HoldReason.choices)
+    hold_reason = forms.ChoiceField(
+        label=_("Hold reason"),
+        choices=HoldReason.choices,
+        error_messages={"required": _("Choose what the incident is waiting for.")},
+    )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Why it is rejected"), max_length=200)
+    reason = forms.CharField(
+        label=_("Why it is rejected"),
+        max_length=200,
+        error_messages={
+            "required": _("Say why you reject the handover: the sending group is told."),
+            "max_length": _("Keep the reason under %(limit_value)d characters."),
+        },
+    )

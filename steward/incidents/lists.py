@@ -5,7 +5,7 @@ read through these functions, so a queue or a sort means the same everywhere."""
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import IntegerField, Q, Value
+from django.db.models import F, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
@@ -129,14 +129,29 @@ SORTS = {
     "status": ("status", "-id"),
     "group": ("owning_group__name", "-id"),
     "updated": ("updated_at", "-id"),
+    # the resolution clock's due time (an annotation: queries.with_sla_due), soonest — or most
+    # overdue — first; incidents without a running clock (paused, met, no SLA) last both ways
+    "due": ("sla_due", "-id"),
 }
 
+#: Sorts read from an annotation rather than a column (the query must carry it).
+ANNOTATED_SORTS = {"due": "sla_due"}
 
-def order_for(sort: str) -> tuple[str, ...]:
+
+def order_for(sort: str) -> tuple:
     fields = SORTS[sort.removeprefix("-")]
-    if not sort.startswith("-"):
-        return fields
-    return tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    if sort.startswith("-"):
+        fields = tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    return tuple(_nulls_last(f) for f in fields)
+
+
+def _nulls_last(field: str):
+    """An annotated sort key as an expression with its empty values last (databases disagree
+    on where NULL sorts); a column as it is."""
+    name = field.removeprefix("-")
+    if name not in ANNOTATED_SORTS.values():
+        return field
+    return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
 
 
 def clean_sort(value: str | None) -> str:

@@ -476,3 +476,52 @@ class QueueTally(models.Model):
 
     def __str__(self) -> str:
         return f"group {self.group_id}, assignee {self.assignee_id}: {self.active_count}"
+
+
+class CannedReply(VersionedModel):
+    """A saved reply an agent picks while writing a note or a reply: personal (``owner``) or
+    shared by a support group (``group``; its manager and administrators keep it). Written only
+    by ``operations.canned_replies``."""
+
+    title = models.CharField(max_length=80)
+    body = models.TextField()
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        SupportGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name_plural = "canned replies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, group__isnull=True)
+                | Q(owner__isnull=True, group__isnull=False),
+                name="incidents_canned_reply_one_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "title"],
+                condition=Q(group=None),
+                name="incidents_canned_reply_personal_title",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "title"],
+                condition=Q(owner=None),
+                name="incidents_canned_reply_group_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def permission_filter(cls, user, action):
+        """IT staff read their own replies and their groups'; requesters none."""
+        if not user.is_it:
+            return NOTHING
+        groups = SupportGroup.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+        return Q(owner_id=user.pk) | Q(group__in=groups)

@@ -12,23 +12,28 @@ from datetime import datetime
 
 from django.db.models import (
     Avg,
+    CharField,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
+    Subquery,
 )
+from django.db.models.functions import Cast
 from django.db.models.query import QuerySet
 
 from steward.core.models import JournalEntry
 from steward.core.statements import fetch_compiled, utc
-from steward.incidents import rules
+from steward.incidents import rules, sla
 from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
 from steward.incidents.models import Handover, Incident, MajorIncident
 from steward.incidents.operations.common import groups_of
 from steward.people.models import SupportGroup, User
+from steward.slm.models import ClockState, Metric, SlaClock
 
 #: More accepted handovers than this is ping-pong whatever the groups.
 PING_PONG_HANDOVERS = 3
@@ -121,7 +126,9 @@ def handovers_of(incident: Incident) -> list[Handover]:
     return _with_people(list(incident.handovers.order_by("id")))
 
 
-#: The columns a queue row shows (see templatetags/incident_ui.py: incident_rows).
+#: The columns a queue row shows (see templatetags/incident_ui.py: incident_rows). The last four
+#: are annotations read in the same statement (:func:`queue_rows`): whether the incident is
+#: major, and its resolution clock's due time, state and remaining working seconds.
 QUEUE_ROW_FIELDS = (
     "id",
     "number",
@@ -135,7 +142,45 @@ QUEUE_ROW_FIELDS = (
     "assignee__username",
     "assignee__first_name",
     "assignee__last_name",
+    "version",
+    "is_major",
+    "sla_due",
+    "sla_state",
+    "sla_left",
 )
+
+
+def _resolution_clock():
+    """The incident's current SLA resolution clock (the newest one not cancelled), found by the
+    clock index (record type, record id): a correlated subquery, so a queue page reads it in
+    its own statement, for its fifty rows only."""
+    return (
+        SlaClock.objects.filter(
+            record_type=sla.RECORD_TYPE,
+            record_id=Cast(OuterRef("pk"), CharField()),
+            metric=Metric.RESOLUTION,
+            definition__isnull=False,
+        )
+        .exclude(state=ClockState.CANCELLED)
+        .order_by("-id")
+    )
+
+
+def with_sla_due(qs):
+    """``qs`` with ``sla_due``: when its resolution clock runs out if it keeps running (the
+    breach time once breached; None when paused, stopped or without an SLA)."""
+    return qs.annotate(sla_due=Subquery(_resolution_clock().values("due_at")[:1]))
+
+
+def with_queue_columns(qs):
+    """``qs`` with what a queue row shows beyond the incident's own columns."""
+    clock = _resolution_clock()
+    left = ExpressionWrapper(F("target_seconds") - F("elapsed_seconds"), IntegerField())
+    return with_sla_due(qs).annotate(
+        is_major=Exists(MajorIncident.objects.filter(incident_id=OuterRef("pk"))),
+        sla_state=Subquery(clock.values("state")[:1]),
+        sla_left=Subquery(clock.annotate(left=left).values("left")[:1]),
+    )
 
 
 @dataclass
@@ -152,6 +197,11 @@ class QueueRow:
     service_name: str | None
     group_name: str
     assignee_name: str | None
+    version: int = 0
+    is_major: bool = False
+    sla_due: datetime | None = None
+    sla_state: str | None = None
+    sla_left: int | None = None
     pending: PendingRow | None = None
     overdue: bool = False
 
@@ -159,15 +209,29 @@ class QueueRow:
 def queue_rows(user):
     """Incidents ``user`` may see, as the values a queue row shows (one query for a page;
     :func:`pending_of` reads the page's pending handovers with one more)."""
-    return Incident.objects.for_user(user, "view").values_list(*QUEUE_ROW_FIELDS)
+    return with_queue_columns(Incident.objects.for_user(user, "view")).values_list(
+        *QUEUE_ROW_FIELDS
+    )
 
 
 _UPDATED_AT = QUEUE_ROW_FIELDS.index("updated_at")
+_SLA_DUE = QUEUE_ROW_FIELDS.index("sla_due")
+
+
+def stamp(value) -> datetime | None:
+    """A time read by the driver, as the ORM would give it. SQLite returns a subquery's time as
+    text (an expression has no declared type), and stored times without their zone."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return utc(value)
 
 
 def as_queue_values(row: tuple) -> tuple:
     """A queue row as the driver gave it (core/statements.py), as the ORM would."""
-    return (*row[:_UPDATED_AT], utc(row[_UPDATED_AT]), *row[_UPDATED_AT + 1 :])
+    row = list(row)
+    row[_UPDATED_AT] = stamp(row[_UPDATED_AT])
+    row[_SLA_DUE] = stamp(row[_SLA_DUE])
+    return tuple(row)
 
 
 @dataclass(frozen=True)
@@ -213,10 +277,30 @@ def queue_page(values, pending: list[PendingRow]) -> list[QueueRow]:
         username,
         first,
         last,
+        version,
+        major,
+        sla_due,
+        sla_state,
+        sla_left,
     ) in values:
         assignee = (f"{first} {last}".strip() or username) if assignee_id else None
         rows.append(
-            QueueRow(pk, number, title, priority, status, updated_at, service, group, assignee)
+            QueueRow(
+                pk,
+                number,
+                title,
+                priority,
+                status,
+                updated_at,
+                service,
+                group,
+                assignee,
+                version=version,
+                is_major=bool(major),
+                sla_due=sla_due,
+                sla_state=sla_state,
+                sla_left=sla_left,
+            )
         )
     by_incident = {h.incident_id: h for h in pending}
     for row in rows:

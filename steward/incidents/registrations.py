@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from steward.core.pagination import ExactCount, capped
 from steward.core.registry import SearchHit
 from steward.incidents import audiences, queries, search, tallies
-from steward.incidents.models import Incident
+from steward.incidents.choices import HandoverStatus
+from steward.incidents.models import Handover, Incident
 
 #: How each field of a search hit is written (the label takes number and title, the snippet
 #: the rest of the audience's ``audiences.SEARCH_FIELDS``).
@@ -68,3 +70,21 @@ def my_groups(user, limit: int):
     groups = queries.group_ids_of(user)
     qs = Incident.objects.for_user(user, "view").filter(owning_group__in=groups)
     return _rows(qs, limit, {"group_id__in": groups}, user)
+
+
+def handovers_waiting(user, limit: int):
+    """Pending handovers to the user's groups, the oldest first: work waiting for them."""
+    pending = Handover.objects.filter(
+        status=HandoverStatus.PENDING, to_group__in=queries.group_ids_of(user)
+    ).filter(incident__in=Incident.objects.for_user(user, "view"))
+    rows = [
+        (
+            f"{h.incident.number} {h.incident.title}",
+            reverse("incidents:detail", args=[h.incident.number]),
+            _("from %(group)s") % {"group": h.from_group.name},
+        )
+        for h in pending.select_related("incident", "from_group").order_by("created_at", "id")[
+            :limit
+        ]
+    ]
+    return pending.count(), rows

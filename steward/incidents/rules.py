@@ -40,11 +40,22 @@ def may_be_assignee(user, group) -> bool:
     return group.members.filter(pk=user.pk).exists()
 
 
+def may_cancel(user, incident) -> bool:
+    """Cancelling says the incident was never one to work: the owning group's members and
+    manager decide it, and administrators. Other IT staff (another group's agent, a service
+    owner in no group) do not."""
+    if user is None or user.is_admin:
+        return True
+    return user.is_it and in_group(user, incident.owning_group)
+
+
 def may_transition(user, incident, to: str) -> bool:
-    """Staff move an incident along any allowed transition; a caller only reopens their own
-    resolved incident."""
+    """Staff move an incident along any allowed transition (cancelling: see
+    :func:`may_cancel`); a caller only reopens their own resolved incident."""
     if not INCIDENT.can(incident.status, to):
         return False
+    if to == Status.CANCELLED:
+        return may_cancel(user, incident)
     if is_staff(user):
         return True
     return (incident.status, to) == REOPEN and incident.caller_id == user.pk
@@ -52,6 +63,27 @@ def may_transition(user, incident, to: str) -> bool:
 
 def may_reopen(user, incident) -> bool:
     return may_transition(user, incident, Status.IN_PROGRESS) and incident.status == Status.RESOLVED
+
+
+def reply_reopens(user, incident) -> bool:
+    """A reply from the caller on a resolved incident reopens it: they are saying it is not
+    solved (a caller who agrees has nothing to do: it closes by itself)."""
+    return user is not None and not user.is_it and may_reopen(user, incident)
+
+
+def may_edit(user, incident) -> bool:
+    """Edit the record's fields (title, description, levels, category, service, CI): staff,
+    while it is not closed or cancelled."""
+    return is_staff(user) and incident.status not in FINAL_STATUSES
+
+
+def may_manage_canned_reply(user, reply) -> bool:
+    """A personal saved reply is its owner's; a group's, its manager's and administrators'."""
+    if user is None or user.is_admin:
+        return True
+    if reply.owner_id is not None:
+        return reply.owner_id == user.pk
+    return reply.group is not None and reply.group.manager_id == user.pk
 
 
 def may_raise_for(user, caller) -> bool:
@@ -119,7 +151,8 @@ def allowed_actions(user, incident, *, pending=None) -> frozenset[str]:
     """What ``user`` may do to ``incident`` now, for the page to show: ``take``, ``hand_over``,
     ``receive``, ``withdraw``, ``resolve``, ``hold``, ``reopen``, ``declare_major``,
     ``lead_major``, ``note`` (internal notes, time spent, internal attachments), ``reply``
-    (public comments and attachments)."""
+    (public comments and attachments), ``edit`` (the record's fields, the assignee, the parent,
+    watchers), ``cancel``, ``reply_reopens`` (a reply reopens it)."""
     actions = set()
     staff = is_staff(user)
     if is_open_for_notes(incident):
@@ -134,6 +167,12 @@ def allowed_actions(user, incident, *, pending=None) -> frozenset[str]:
         actions.add("reopen")
     if may_take(user, incident):
         actions.add("take")
+    if may_edit(user, incident):
+        actions.add("edit")
+    if may_transition(user, incident, Status.CANCELLED):
+        actions.add("cancel")
+    if reply_reopens(user, incident):
+        actions.add("reply_reopens")
     if staff and may_lead_major(user):
         actions.add("lead_major")
     if may_declare_major(user, incident):
@@ -155,12 +194,11 @@ class TransitionButton:
     style: str = ""  # "primary", "danger" or plain
 
 
-#: The lifecycle moves shown as plain buttons in the page's header; resolving and holding
-#: need a form (a code and notes, a reason) and have their own section.
+#: The lifecycle moves shown as plain buttons in the page's header; resolving, holding and
+#: cancelling need a form (a code and notes, a reason, a reason) and have their own section.
 _BUTTONS = {
     Status.IN_PROGRESS: _("Start work"),
     Status.CLOSED: _("Close"),
-    Status.CANCELLED: _("Cancel"),
 }
 
 

@@ -216,7 +216,7 @@ class TransitionIn(StrictSchema):
 class CommentIn(StrictSchema):
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
     visibility: Visibility = Visibility.INTERNAL
-    time_spent: int = Field(0, ge=0, le=100_000, description="Minutes spent")
+    time_spent: int = Field(0, ge=0, le=10_080, description="Minutes spent (at most a week)")
 
 
 class CommentOut(Schema):

@@ -8,6 +8,8 @@ new ──► in_progress ──► on_hold ──► in_progress
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from steward.core.errors import ValidationError
 from steward.core.workflow import TransitionTable
 from steward.incidents.choices import HoldReason, ResolutionCode, Status
@@ -46,8 +48,9 @@ def require_review_if_major(*, incident=None, **_) -> None:
         incident is not None
         and MajorIncident.objects.filter(incident=incident, review__isnull=True).exists()
     ):
-        raise ValidationError.field(
-            "to", "a major incident closes only after its post-incident review is recorded"
+        raise ValidationError(
+            gettext("A major incident closes only after its post-incident review is recorded."),
+            {"to": ["a major incident closes only after its post-incident review is recorded"]},
         )
 
 
@@ -66,6 +69,7 @@ INCIDENT = TransitionTable(
         (Status.IN_PROGRESS, Status.ON_HOLD): require_hold_reason,
         (Status.RESOLVED, Status.CLOSED): require_review_if_major,
     },
+    labels=dict(Status.choices),
 )
 
 #: resolved → in_progress is a reopen: it counts, and the caller may do it.

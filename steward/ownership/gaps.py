@@ -22,9 +22,8 @@ from steward.ownership.choices import PartyKind, Severity
 from steward.ownership.models import Process
 from steward.people.choices import Role
 from steward.people.models import SupportGroup, User
-from steward.services.choices import OwnershipStatus
-from steward.services.cmdb_models import CIStatus, ConfigurationItem
-from steward.services.models import OwnershipProposal, Service
+from steward.services.choices import CIStatus, OwnershipStatus
+from steward.services.models import ConfigurationItem, OwnershipProposal, Service
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.core import journal
-from steward.core.errors import DomainError
+from steward.core.errors import DomainError, StaleVersion
 from steward.ownership import gaps as gap_registry
 from steward.ownership import operations as ops
 from steward.ownership import validation
@@ -52,6 +52,10 @@ def _grid(process: Process, findings: list[dict]) -> list[dict]:
             {
                 "activity": act,
                 "cells": [cells[letter] for letter, _label in LETTERS],
+                # each cell with its column's name (the grid becomes cards on a phone)
+                "labelled_cells": [
+                    (f"{letter} · {label}", cells[letter]) for letter, label in LETTERS
+                ],
                 "findings": by_activity.get(act.pk, []),
             }
         )
@@ -238,7 +242,7 @@ def activity_raci_edit(request, pk: int, activity_pk: int):
         raise Http404
     if not _can_edit(request.user, process):
         return HttpResponse(status=403)
-    error = None
+    error, conflict = None, False
     if request.method == "POST":
         try:
             version = int(request.POST.get("version", ""))
@@ -251,6 +255,14 @@ def activity_raci_edit(request, pk: int, activity_pk: int):
                 version=version,
                 cells=_cells_from_post(request.POST, activity),
                 activities=[activity],
+            )
+        except StaleVersion:
+            # someone saved the process since this row was opened: show the row as it is
+            # saved now (with the current version), and say so
+            conflict = True
+            error = _(
+                "Someone else changed this process while you were editing it, so your change "
+                "was not saved. The row now shows what is saved: make your change again."
             )
         except DomainError as exc:
             error = exc.message
@@ -273,7 +285,7 @@ def activity_raci_edit(request, pk: int, activity_pk: int):
         "error": error,
         **_selected(activity),
     }
-    if request.method == "POST":
+    if request.method == "POST" and not conflict:
         context["chosen"] = {letter: request.POST.getlist(letter) for letter, _label in LETTERS}
         context["accountable_person"] = (
             int(request.POST["accountable_person"])
@@ -281,7 +293,7 @@ def activity_raci_edit(request, pk: int, activity_pk: int):
             else None
         )
     template = "ownership/_raci_row_edit.html" if request.htmx else "ownership/raci_edit.html"
-    return render(request, template, context, status=409 if error and "version" in error else 200)
+    return render(request, template, context, status=409 if conflict else 200)
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from steward.services import cmdb_operations as cmdb
+from steward.services import operations as cmdb
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,16 @@ import pytest
 from django.urls import reverse
 
 from steward.incidents import operations as ops
+from steward.incidents.list_views import PAGE_SIZE
 from steward.incidents.models import Handover, Incident
-from steward.incidents.views import PAGE_SIZE
 from steward.people import operations as people_ops
 
 pytestmark = pytest.mark.django_db
+
+
+def v(incident) -> dict:
+    """The version an incident page's forms carry (read now)."""
+    return {"version": Incident.objects.get(pk=incident.pk).version}
 
 
 def test_queue_my_groups_shows_pending_handovers(desk, open_one, client_for):
@@ -98,23 +103,33 @@ def test_raise_hand_over_accept_and_resolve_through_the_pages(desk, client_for):
     assert "&lt;script&gt;" in detail and "<script>alert(1)" not in detail
 
     base = f"/incidents/{incident.number}"
-    agent.post(f"{base}/take/")
-    agent.post(f"{base}/transition/", {"to": "in_progress"})
+    agent.post(f"{base}/take/", v(incident))
+    agent.post(f"{base}/transition/", {"to": "in_progress", **v(incident)})
     agent.post(
         f"{base}/handover/",
-        {"to_group": desk["groups"]["database"].pk, "reason": "Slow queries", "note": "none"},
+        {
+            "to_group": desk["groups"]["database"].pk,
+            "reason": "Slow queries",
+            "note": "none",
+            **v(incident),
+        },
     )
     incident.refresh_from_db()
     assert incident.owning_group.name == "Service Desk"
     assert "Accept" in dba.get(f"{base}/").content.decode()
 
-    dba.post(f"{base}/accept/", {"take": "1"})
+    dba.post(f"{base}/accept/", {"take": "1", **v(incident)})
     incident.refresh_from_db()
     assert (incident.owning_group.name, incident.assignee) == ("Database", desk["dba"])
 
     page = dba.post(
         f"{base}/transition/",
-        {"to": "resolved", "resolution_code": "solved", "resolution_notes": "Added an index"},
+        {
+            "to": "resolved",
+            "resolution_code": "solved",
+            "resolution_notes": "Added an index",
+            **v(incident),
+        },
         follow=True,
     )
     incident.refresh_from_db()
@@ -125,9 +140,9 @@ def test_raise_hand_over_accept_and_resolve_through_the_pages(desk, client_for):
 def test_a_failed_action_shows_the_reason_and_changes_nothing(desk, open_one, client_for):
     incident = open_one()
     page = client_for(desk["people"]["agent"]).post(
-        f"/incidents/{incident.number}/transition/", {"to": "closed"}, follow=True
+        f"/incidents/{incident.number}/transition/", {"to": "closed", **v(incident)}, follow=True
     )
-    assert "Cannot go from" in page.content.decode()
+    assert "It cannot go from “New” to “Closed”" in page.content.decode()
     incident.refresh_from_db()
     assert incident.status == "new"
 
@@ -137,7 +152,9 @@ def test_reject_through_the_page(desk, open_one, client_for):
     ops.hand_over(
         desk["people"]["agent"], incident, to_group=desk["groups"]["database"], reason="x"
     )
-    client_for(desk["dba"]).post(f"/incidents/{incident.number}/reject/", {"reason": "Not DB"})
+    client_for(desk["dba"]).post(
+        f"/incidents/{incident.number}/reject/", {"reason": "Not DB", **v(incident)}
+    )
     assert Handover.objects.get().status == "rejected"
 
 
@@ -218,11 +235,14 @@ def test_declare_update_and_review_a_major_incident_through_the_page(desk, open_
     assert (
         "Declare major" not in client_for(desk["people"]["agent"]).get(f"{base}/").content.decode()
     )
-    manager.post(f"{base}/declare/", {"reason": "Everyone down", "manager": desk["dbmanager"].pk})
-    manager.post(f"{base}/stakeholder-update/", {"body": "Working on it"})
+    manager.post(
+        f"{base}/declare/",
+        {"reason": "Everyone down", "manager": desk["dbmanager"].pk, **v(incident)},
+    )
+    manager.post(f"{base}/stakeholder-update/", {"body": "Working on it", **v(incident)})
     page = manager.post(
         f"{base}/review/",
-        {"cause": "Bad deploy", "actions": "dba: Add a canary\n\n"},
+        {"cause": "Bad deploy", "actions": "dba: Add a canary\n\n", **v(incident)},
         follow=True,
     ).content.decode()
     assert "Major incident" in page and "Working on it" in page

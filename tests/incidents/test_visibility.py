@@ -120,10 +120,15 @@ def test_a_requester_replies_and_reopens_through_the_api(desk, open_one, api_as)
         f"incidents/{incident.number}/comments", {"body": "Still broken", "visibility": "public"}
     )
     assert status == 201
+    status, data = requester.get(f"incidents/{incident.number}")  # the caller's reply reopened it
+    assert (data["status"], data["reopen_count"]) == ("in_progress", 1)
     status, data = requester.post(f"incidents/{incident.number}/comments", {"body": "note"})
     assert status == 403 and list(data["error"]["fields"]) == ["visibility"]
+    ops.transition(
+        agent, incident, "resolved", resolution_code="solved", resolution_notes="Reset again"
+    )
     status, data = requester.post(f"incidents/{incident.number}/transitions", {"to": "in_progress"})
-    assert status == 200 and data["reopen_count"] == 1
+    assert status == 200 and data["reopen_count"] == 2
     status, data = requester.post(f"incidents/{incident.number}/transitions", {"to": "cancelled"})
     assert status == 403
 

@@ -51,3 +51,45 @@ def test_the_process_owner_edits_a_row_of_the_grid(
     page.goto(f"/ownership/processes/{process.pk}/edit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Edit Testing")
     axe_audit(page)
+
+
+def test_a_stale_row_save_shows_the_conflict_with_the_row_reloaded(
+    page, sign_in, axe_audit, world, process, process_owner, team
+):
+    from steward.ownership import operations as ops
+
+    sign_in(page, process_owner, audit=False)
+    page.goto(f"/ownership/processes/{process.pk}/")
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="Plan"))
+    row.get_by_role("link", name="Edit Plan").click()
+    page.get_by_label("R · Responsible").select_option(label="Powner")
+    # a colleague saves the process while the row is open
+    plan = process.activities.get(name="Plan")
+    ops.set_raci(
+        world["people"]["admin"],
+        process,
+        version=process.version,
+        cells=[ops.Cell(activity=plan, letter="R", group=team["group"])],
+        activities=[plan],
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("your change was not saved")
+    responsible = page.get_by_label("R · Responsible")
+    expect(responsible.locator("option:checked")).to_have_text(["Testers"])
+    axe_audit(page)
+    # the row carries the current version: saving again goes through
+    responsible.select_option(label="Powner")
+    page.get_by_role("button", name="Save").click()
+    row = page.locator("tr", has=page.get_by_role("rowheader", name="Plan"))
+    expect(row).to_contain_text("saved")
+    expect(row).to_contain_text("Powner")
+
+
+def test_the_grid_and_gaps_fit_a_phone(new_page, sign_in, axe_audit, world, process, process_owner):
+    page = new_page(viewport={"width": 390, "height": 844})
+    sign_in(page, process_owner, audit=False)
+    for url in (f"/ownership/processes/{process.pk}/", "/ownership/gaps/", "/ownership/mine/"):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide on a 390 px phone"
+        axe_audit(page)

@@ -11,7 +11,7 @@ from steward.core.models import JournalEntry
 from steward.ownership import gaps
 from steward.ownership.models import Process, RaciAssignment
 from steward.services import impact
-from steward.services.cmdb_models import ConfigurationItem, ServiceCI
+from steward.services.models import ConfigurationItem, ServiceCI
 
 pytestmark = pytest.mark.django_db
 

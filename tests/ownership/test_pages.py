@@ -97,7 +97,7 @@ def test_editing_a_row_with_htmx_saves_it_and_returns_the_row(world, process, pr
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 409
-    assert "changed by someone else" in response.content.decode()
+    assert "Someone else changed this process" in response.content.decode()
     assert RaciAssignment.objects.filter(activity=plan).count() == 4
 
 

@@ -11,6 +11,7 @@ from steward.incidents.api import attachments  # noqa: F401
 from steward.incidents.api import major  # noqa: F401
 from steward.incidents.api import saved_views  # noqa: F401
 from steward.incidents.api import reference_data  # noqa: F401
+from steward.incidents.api import canned_replies  # noqa: F401
 
 # isort: on
 

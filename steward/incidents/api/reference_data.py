@@ -22,7 +22,7 @@ from steward.incidents.schemas import (
     MatrixCellOut,
 )
 from steward.slm.queries import clocks_for
-from steward.slm.sla_schemas import SlaClockOut
+from steward.slm.schemas import SlaClockOut
 
 # --- admin-managed lists ----------------------------------------------------------------------
 

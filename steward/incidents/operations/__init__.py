@@ -2,6 +2,16 @@
 watchers, handovers and major incidents. Each runs in one transaction, authorizes, and writes
 the journal. Callers import this package; the modules group the operations by topic."""
 
+from steward.incidents.operations.canned_replies import (
+    create_canned_reply,
+    delete_canned_reply,
+    update_canned_reply,
+)
+from steward.incidents.operations.classification import (
+    add_category,
+    set_priority_matrix,
+    update_category,
+)
 from steward.incidents.operations.common import (
     EDITABLE,
     FIELDS,
@@ -21,6 +31,7 @@ from steward.incidents.operations.communication import (
     mentioned,
     remove_watcher,
 )
+from steward.incidents.operations.escalation import escalate, next_support_line, raise_priority
 from steward.incidents.operations.handovers import (
     accept_handover,
     cancel_handover,
@@ -67,6 +78,7 @@ __all__ = [
     "VIEW_KEYS",
     "accept_handover",
     "add_attachment",
+    "add_category",
     "add_comment",
     "add_watcher",
     "assign",
@@ -76,19 +88,24 @@ __all__ = [
     "cancel_handover",
     "change_incident",
     "close_resolved",
+    "create_canned_reply",
     "create_category",
     "declare_major",
+    "delete_canned_reply",
     "delete_view",
+    "escalate",
     "groups_of",
     "hand_over",
     "link",
     "link_parent",
     "mentioned",
+    "next_support_line",
     "notify_overdue_handovers",
     "open_incident",
     "overdue_handovers",
     "post_stakeholder_update",
     "priority_for",
+    "raise_priority",
     "rebuild_queue_tallies",
     "record_review",
     "reject_handover",
@@ -97,7 +114,10 @@ __all__ = [
     "set_first_line_group",
     "set_handover_target",
     "set_priority_cell",
+    "set_priority_matrix",
     "stakeholders",
     "transition",
+    "update_canned_reply",
+    "update_category",
     "update_incident",
 ]

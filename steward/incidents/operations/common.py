@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext as _
 
 from steward.core.errors import (
     Conflict,
@@ -50,6 +52,20 @@ EDITABLE = {
 }
 
 
+def invalid(name: str, message, problem: str | None = None) -> ValidationError:
+    """A refusal about one field: a sentence for people (``message``), and for the API the
+    field's short ``problem`` (the sentence itself when there is none)."""
+    return ValidationError(str(message), {name: [problem or str(message)]})
+
+
+def touch(incident: Incident) -> None:
+    """Mark the incident updated now without a new version: a note, a reply, a file or a
+    handover request is an update people see in "Updated", but it does not make a page that
+    was read before it stale."""
+    Incident.objects.filter(pk=incident.pk).update(updated_at=Now())
+    incident.refresh_from_db(fields=["updated_at"])
+
+
 def link(incident: Incident) -> str:
     return incident.get_absolute_url()
 
@@ -71,14 +87,19 @@ def locked(incident: Incident) -> Incident:
 def require_not_final(incident: Incident) -> None:
     if incident.status in FINAL_STATUSES:
         raise Conflict(
-            f"{incident.number} is {incident.status}: it can no longer be changed.",
+            _("%(number)s is %(status)s: it can no longer be changed.")
+            % {"number": incident.number, "status": incident.get_status_display().lower()},
             {"status": [f"is {incident.status}"]},
         )
 
 
 def check_level(name: str, value) -> None:
     if value not in Level.values:
-        raise ValidationError.field(name, "must be 1 (high), 2 (medium) or 3 (low)")
+        raise invalid(
+            name,
+            _("%(field)s must be 1 (high), 2 (medium) or 3 (low).") % {"field": name.title()},
+            "must be 1 (high), 2 (medium) or 3 (low)",
+        )
 
 
 def may_see(user: User, incident: Incident) -> bool:

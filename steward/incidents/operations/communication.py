@@ -9,15 +9,19 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.errors import (
     PermissionDenied,
-    ValidationError,
 )
 from steward.core.operations import full_clean, require
+from steward.core.texts import Text
 from steward.incidents import rules, sla
 from steward.incidents.choices import (
+    Status,
     Visibility,
 )
 from steward.incidents.models import (
@@ -26,11 +30,15 @@ from steward.incidents.models import (
     Incident,
     Watcher,
 )
-from steward.incidents.operations.common import link, may_see
+from steward.incidents.operations.common import invalid, link, may_see, touch
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
 
 # --- comments, mentions, watchers -------------------------------------------------------------
+
+#: The longest note or reply, and the most minutes one may record (a week).
+MAX_BODY = 20_000
+MAX_MINUTES = 10_080
 
 MENTION = re.compile(r'@(?:"([^"]{1,120})"|\[([^\]]{1,120})\]|([\w.+-]+))')
 
@@ -69,23 +77,45 @@ def add_comment(
 ) -> Comment:
     """A work note (internal) or a reply (the caller sees it). Requesters may only reply."""
     if visibility not in Visibility.values:
-        raise ValidationError.field("visibility", "must be internal or public")
+        raise invalid(
+            "visibility",
+            _("Choose a work note (internal) or a reply to the caller (public)."),
+            "must be internal or public",
+        )
     if not rules.is_staff(actor):
         require(actor, "view", incident)
         if not rules.may_write(actor, visibility):
             raise PermissionDenied(
-                "Requesters may only add replies.", {"visibility": ["requesters may only reply"]}
+                _("Requesters may only add replies."),
+                {"visibility": ["requesters may only reply"]},
             )
         if time_spent and not rules.may_record_time(actor):
             raise PermissionDenied(
-                "Only IT staff record time spent.", {"time_spent": ["IT staff only"]}
+                _("Only IT staff record time spent."), {"time_spent": ["IT staff only"]}
             )
     else:
         require(actor, "change", incident)
     if not (body or "").strip():
-        raise ValidationError.field("body", "required")
+        raise invalid("body", _("Write a note first."), "required")
+    if len(body.strip()) > MAX_BODY:
+        raise invalid(
+            "body",
+            _("The note is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(body.strip()), "limit": MAX_BODY},
+            f"at most {MAX_BODY} characters",
+        )
     if time_spent is None or time_spent < 0:
-        raise ValidationError.field("time_spent", "must be 0 or more minutes")
+        raise invalid(
+            "time_spent", _("Minutes spent cannot be negative."), "must be 0 or more minutes"
+        )
+    if time_spent > MAX_MINUTES:
+        raise invalid(
+            "time_spent",
+            _("Minutes spent can be at most %(limit)d (a week) for one note.")
+            % {"limit": MAX_MINUTES},
+            f"at most {MAX_MINUTES} minutes",
+        )
+
     comment = Comment(
         incident=incident,
         author=actor if getattr(actor, "pk", None) else None,
@@ -98,6 +128,17 @@ def add_comment(
     action = "replied" if visibility == Visibility.PUBLIC else "work_note"
     changes = {"time_spent": [None, time_spent]} if time_spent else {}
     journal.record(actor, incident, action, changes, comment=comment.body)
+    touch(incident)
+    reopened = visibility == Visibility.PUBLIC and rules.reply_reopens(actor, incident)
+    if reopened:
+        from steward.incidents.operations.lifecycle import transition
+
+        transition(
+            actor,
+            incident,
+            Status.IN_PROGRESS,
+            comment=str(_("Reopened by the caller's reply.")),
+        )
     if visibility == Visibility.PUBLIC and actor is not None and actor.is_it:
         sla.feed(incident, responded=True)  # the first public reply by an agent responds
     users, groups = mentioned(comment.body)
@@ -110,6 +151,20 @@ def add_comment(
             recipients.setdefault(u.pk, u)
         if incident.assignee_id:
             recipients.setdefault(incident.assignee_id, incident.assignee)
+        elif actor is not None and not actor.is_it and not reopened:
+            # nobody works it yet: the caller's words reach the owning group
+            notify(
+                actor,
+                group=incident.owning_group,
+                subject=Text(
+                    gettext_noop("Reply on %(number)s: %(title)s"),
+                    number=incident.number,
+                    title=incident.title,
+                ),
+                body=comment.body,
+                link=link(incident),
+                record=incident,
+            )
     else:
         # a work note is internal: only IT staff hear of it, however they were named
         for u in watchers_of(incident):
@@ -117,11 +172,15 @@ def add_comment(
         recipients = {pk: u for pk, u in recipients.items() if u.is_it}
     recipients = {pk: u for pk, u in recipients.items() if may_see(u, incident)}
     if recipients:
-        kind = "Reply" if visibility == Visibility.PUBLIC else "Work note"
+        said = (
+            gettext_noop("Reply on %(number)s: %(title)s")
+            if visibility == Visibility.PUBLIC
+            else gettext_noop("Work note on %(number)s: %(title)s")
+        )
         notify(
             actor,
             recipients.values(),
-            subject=f"{kind} on {incident.number}: {incident.title}",
+            subject=Text(said, number=incident.number, title=incident.title),
             body=comment.body,
             link=link(incident),
             record=incident,
@@ -132,10 +191,22 @@ def add_comment(
 @transaction.atomic
 def add_watcher(actor, incident: Incident, user: User) -> Watcher:
     if not rules.may_watch(actor, user):
-        raise PermissionDenied("Requesters may only watch incidents themselves.")
+        raise PermissionDenied(_("Requesters may only watch incidents themselves."))
     require(actor, "view", incident)
+    if not user.is_active:
+        raise invalid(
+            "user",
+            _("%(name)s is no longer active and cannot watch incidents.")
+            % {"name": user.display_name},
+            f"user {user.username!r} is inactive",
+        )
     if not Incident.objects.for_user(user, "view").filter(pk=incident.pk).exists():
-        raise ValidationError.field("user", f"{user.username!r} may not see this incident")
+        raise invalid(
+            "user",
+            _("%(name)s may not see this incident, so they cannot watch it.")
+            % {"name": user.display_name},
+            f"{user.username!r} may not see this incident",
+        )
     watcher, created = Watcher.objects.get_or_create(incident=incident, user=user)
     if created:
         journal.record(actor, incident, "watcher_added", {"watchers": [None, user]})
@@ -145,9 +216,9 @@ def add_watcher(actor, incident: Incident, user: User) -> Watcher:
 @transaction.atomic
 def remove_watcher(actor, incident: Incident, user: User) -> None:
     if not rules.may_watch(actor, user):
-        raise PermissionDenied("Requesters may only stop watching themselves.")
+        raise PermissionDenied(_("Requesters may only stop watching themselves."))
     require(actor, "view", incident)
-    deleted, _ = Watcher.objects.filter(incident=incident, user=user).delete()
+    deleted, _rows = Watcher.objects.filter(incident=incident, user=user).delete()
     if deleted:
         journal.record(actor, incident, "watcher_removed", {"watchers": [user, None]})
 
@@ -169,27 +240,43 @@ def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visib
     from steward.incidents.attachments import clean_name, sniff
 
     if visibility not in Visibility.values:
-        raise ValidationError.field("visibility", "must be internal or public")
+        raise invalid(
+            "visibility",
+            _("Choose whether the file is internal or visible to the caller."),
+            "must be internal or public",
+        )
     if not rules.is_staff(actor):
         require(actor, "view", incident)
         if not rules.may_write(actor, visibility):
             raise PermissionDenied(
-                "Requesters may only add public attachments.",
+                _("Requesters may only add public attachments."),
                 {"visibility": ["requesters may only add public attachments"]},
             )
     else:
         require(actor, "change", incident)
     limit = attachment_limit()
     if upload.size > limit:
-        raise ValidationError.field("file", f"larger than the limit of {limit} bytes")
+        raise invalid(
+            "file",
+            _("The file is %(size)s; files up to %(limit)s are accepted.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            f"larger than the limit of {limit} bytes",
+        )
     if upload.size == 0:
-        raise ValidationError.field("file", "is empty")
+        raise invalid(
+            "file", _("The file is empty: choose a file with something in it."), "is empty"
+        )
     upload.seek(0)
     content_type = sniff(upload.read(SNIFF_BYTES))
     upload.seek(0)
     if content_type is None:
-        raise ValidationError.field(
-            "file", "this kind of file is not accepted (images, PDF, text and Office files are)"
+        raise invalid(
+            "file",
+            _(
+                "This kind of file is not accepted: attach an image, a PDF, a text file or an "
+                "Office document."
+            ),
+            "this kind of file is not accepted (images, PDF, text and Office files are)",
         )
     stored = default_storage.save(f"{ATTACHMENT_DIR}/{secrets.token_hex(20)}", upload)
     attachment = Attachment(
@@ -214,4 +301,5 @@ def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visib
         {"attachment": [None, attachment.file_name]},
         comment=f"{attachment.file_name} ({attachment.size} bytes, {content_type})",
     )
+    touch(incident)
     return attachment

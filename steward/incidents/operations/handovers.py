@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -14,6 +16,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import full_clean, require
+from steward.core.texts import Text
 from steward.incidents import rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
@@ -23,7 +26,7 @@ from steward.incidents.models import (
     Handover,
     Incident,
 )
-from steward.incidents.operations.common import link, locked
+from steward.incidents.operations.common import invalid, link, locked, touch
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup
 
@@ -43,14 +46,23 @@ def hand_over(
             {"incident": [f"is {incident.status}"]},
         )
     if to_group.pk == incident.owning_group_id:
-        raise ValidationError.field(
+        raise invalid(
             "to_group",
+            _(
+                "%(group)s already owns the incident: to give it to one of its members, assign "
+                "it instead."
+            )
+            % {"group": to_group.name},
             "is already the owning group: assigning within a group is not a handover",
         )
     if not to_group.is_active:
-        raise ValidationError.field("to_group", f"group {to_group.name!r} is inactive")
+        raise invalid(
+            "to_group",
+            _("%(group)s is no longer active: choose another group.") % {"group": to_group.name},
+            f"group {to_group.name!r} is inactive",
+        )
     if not (reason or "").strip():
-        raise ValidationError.field("reason", "required")
+        raise invalid("reason", _("Say why the other group should take the incident."), "required")
     pending = Handover.objects.filter(incident=incident, status=HandoverStatus.PENDING).first()
     if pending:
         raise Conflict(
@@ -87,12 +99,23 @@ def hand_over(
         actor,
         [to_group.manager] if to_group.manager else [],
         group=to_group,
-        subject=f"Handover to {to_group.name}: {incident.number} {incident.title}",
-        body=f"From {handover.from_group.name}: {handover.reason}\n\n{handover.note}",
+        subject=Text(
+            gettext_noop("Handover to %(group)s: %(number)s %(title)s"),
+            group=to_group.name,
+            number=incident.number,
+            title=incident.title,
+        ),
+        body=Text(
+            gettext_noop("From %(group)s: %(reason)s\n\n%(note)s"),
+            group=handover.from_group.name,
+            reason=handover.reason,
+            note=handover.note,
+        ),
         link=link(incident),
         record=incident,
     )
     sla.handover_requested(incident, to_group)
+    touch(incident)
     return handover
 
 
@@ -161,8 +184,17 @@ def accept_handover(actor, handover: Handover, *, take_assignment: bool = False)
     notify(
         actor,
         recipients,
-        subject=f"{handover.to_group.name} accepted {incident.number}: {incident.title}",
-        body=f"Accepted by {actor.display_name if actor else 'the system'}.",
+        subject=Text(
+            gettext_noop("%(group)s accepted %(number)s: %(title)s"),
+            group=handover.to_group.name,
+            number=incident.number,
+            title=incident.title,
+        ),
+        body=(
+            Text(gettext_noop("Accepted by %(name)s."), name=actor.display_name)
+            if actor
+            else Text(gettext_noop("Accepted automatically."))
+        ),
         link=link(incident),
         record=incident,
     )
@@ -178,7 +210,11 @@ def reject_handover(actor, handover: Handover, *, reason: str) -> Handover:
     handover = _pending(handover)
     _require_receiver(actor, handover, "reject")
     if not (reason or "").strip():
-        raise ValidationError.field("reason", "required: tell the sending group why")
+        raise invalid(
+            "reason",
+            _("Say why you reject the handover: the sending group is told."),
+            "required: tell the sending group why",
+        )
     now = timezone.now()
     Handover.objects.filter(pk=handover.pk).update(
         status=HandoverStatus.REJECTED,
@@ -205,12 +241,18 @@ def reject_handover(actor, handover: Handover, *, reason: str) -> Handover:
     notify(
         actor,
         recipients,
-        subject=f"{handover.to_group.name} rejected {incident.number}: {incident.title}",
-        body=f"Reason: {handover.rejection_reason}",
+        subject=Text(
+            gettext_noop("%(group)s rejected %(number)s: %(title)s"),
+            group=handover.to_group.name,
+            number=incident.number,
+            title=incident.title,
+        ),
+        body=Text(gettext_noop("Reason: %(reason)s"), reason=handover.rejection_reason),
         link=link(incident),
         record=incident,
     )
     sla.handover_decided(handover.incident, handover.to_group)
+    touch(incident)
     return handover
 
 
@@ -239,6 +281,7 @@ def cancel_handover(actor, handover: Handover) -> Handover:
         comment="Handover withdrawn",
     )
     sla.handover_decided(handover.incident, handover.to_group)
+    touch(handover.incident)
     return handover
 
 
@@ -276,9 +319,17 @@ def notify_overdue_handovers(now=None) -> int:
             None,
             [group.manager] if group.manager else [],
             group=None if group.manager else group,
-            subject=f"Handover waiting: {h.incident.number} to {group.name} is past its target",
-            body=f"From {h.from_group.name}, requested {h.created_at:%Y-%m-%d %H:%M} UTC: "
-            f"{h.reason}",
+            subject=Text(
+                gettext_noop("Handover waiting: %(number)s to %(group)s is past its target"),
+                number=h.incident.number,
+                group=group.name,
+            ),
+            body=Text(
+                gettext_noop("From %(group)s, requested %(at)s UTC: %(reason)s"),
+                group=h.from_group.name,
+                at=f"{h.created_at:%Y-%m-%d %H:%M}",
+                reason=h.reason,
+            ),
             link=link(h.incident),
             record=h.incident,
         )

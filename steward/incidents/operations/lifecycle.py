@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -16,6 +18,7 @@ from steward.core.errors import (
 )
 from steward.core.numbering import next_number, next_values
 from steward.core.operations import full_clean, require, require_admin
+from steward.core.texts import Text
 from steward.incidents import audiences, rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
@@ -32,6 +35,7 @@ from steward.incidents.operations.common import (
     EDITABLE,
     FIELDS,
     check_level,
+    invalid,
     link,
     locked,
     require_not_final,
@@ -128,7 +132,12 @@ def open_incident(
     notify(
         actor,
         group=group,
-        subject=f"New incident {incident.number} for {group.name}: {incident.title}",
+        subject=Text(
+            gettext_noop("New incident %(number)s for %(group)s: %(title)s"),
+            number=incident.number,
+            group=group.name,
+            title=incident.title,
+        ),
         body=f"P{incident.priority} · {incident.title}",
         link=link(incident),
         record=incident,
@@ -141,10 +150,20 @@ def open_incident(
 def _assign(actor, incident: Incident, assignee: User | None) -> None:
     if assignee is not None:
         if not assignee.is_active:
-            raise ValidationError.field("assignee", f"user {assignee.username!r} is inactive")
-        if not rules.may_be_assignee(assignee, incident.owning_group):
-            raise ValidationError.field(
+            raise invalid(
                 "assignee",
+                _("%(name)s is no longer active and cannot be assigned.")
+                % {"name": assignee.display_name},
+                f"user {assignee.username!r} is inactive",
+            )
+        if not rules.may_be_assignee(assignee, incident.owning_group):
+            raise invalid(
+                "assignee",
+                _(
+                    "%(name)s is not a member of %(group)s, which owns the incident: hand it "
+                    "over to their group instead."
+                )
+                % {"name": assignee.display_name, "group": incident.owning_group.name},
                 f"{assignee.username!r} is not a member of the owning group "
                 f"{incident.owning_group.name!r}; hand the incident over instead",
             )
@@ -221,7 +240,11 @@ def _tell_assignee(actor, incident: Incident) -> None:
     notify(
         actor,
         [incident.assignee],
-        subject=f"{incident.number} is assigned to you: {incident.title}",
+        subject=Text(
+            gettext_noop("%(number)s is assigned to you: %(title)s"),
+            number=incident.number,
+            title=incident.title,
+        ),
         body=f"P{incident.priority} · {incident.owning_group.name}",
         link=link(incident),
         record=incident,
@@ -268,6 +291,15 @@ def transition(
     locked(incident)
     if version is not None and version != incident.version:
         raise StaleVersion(version, incident.version)
+    if to == Status.CANCELLED and not rules.may_cancel(actor, incident):
+        raise PermissionDenied(
+            _(
+                "Only members of the owning group, its manager and administrators may cancel "
+                "%(number)s."
+            )
+            % {"number": incident.number},
+            {"to": ["only the owning group or an administrator may cancel"]},
+        )
     current = incident.status
     INCIDENT.check(
         current,
@@ -372,17 +404,32 @@ def link_parent(
     incident run one after the other and each checks what the other wrote."""
     require(actor, "change", incident)
     if parent is not None and parent.pk == incident.pk:
-        raise ValidationError.field("parent", "an incident cannot be its own parent")
+        raise invalid(
+            "parent",
+            _("An incident cannot be its own parent."),
+            "an incident cannot be its own parent",
+        )
     for row in sorted([incident] if parent is None else [incident, parent], key=lambda i: i.pk):
         locked(row)
     require_not_final(incident)
     if parent is not None:
         if parent.status in FINAL_STATUSES:
-            raise ValidationError.field(
-                "parent", f"{parent.number} is {parent.status}: link to an open incident"
+            raise invalid(
+                "parent",
+                _("%(parent)s is %(status)s: link to an open incident.")
+                % {"parent": parent.number, "status": parent.get_status_display().lower()},
+                f"{parent.number} is {parent.status}: link to an open incident",
             )
         if parent.parent_id is not None or incident.children.exists():
-            raise ValidationError.field("parent", "parents and children are one level deep")
+            raise invalid(
+                "parent",
+                _(
+                    "Parents and children are one level deep: %(parent)s has a parent itself, "
+                    "or %(number)s has children."
+                )
+                % {"parent": parent.number, "number": incident.number},
+                "parents and children are one level deep",
+            )
     before = incident.parent
     incident.parent = parent
     save_versioned(incident, version, ["parent"])

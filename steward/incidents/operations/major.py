@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.errors import (
@@ -13,6 +15,7 @@ from steward.core.errors import (
     ValidationError,
 )
 from steward.core.operations import require
+from steward.core.texts import Text
 from steward.incidents import rules
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
@@ -25,7 +28,7 @@ from steward.incidents.models import (
     StakeholderUpdate,
     Watcher,
 )
-from steward.incidents.operations.common import link, locked
+from steward.incidents.operations.common import invalid, link, locked, touch
 from steward.notifications.operations import notify
 from steward.people.models import User
 
@@ -58,9 +61,13 @@ def declare_major(actor, incident: Incident, *, reason: str, manager: User) -> M
     if MajorIncident.objects.filter(incident=incident).exists():
         raise Conflict(f"{incident.number} is already a major incident.", {"incident": ["major"]})
     if not (reason or "").strip():
-        raise ValidationError.field("reason", "required")
+        raise invalid("reason", _("Say why this is a major incident."), "required")
     if not manager.is_active or not manager.is_it:
-        raise ValidationError.field("manager", "must be an active member of IT staff")
+        raise invalid(
+            "manager",
+            _("The major-incident manager must be an active member of IT staff."),
+            "must be an active member of IT staff",
+        )
     major = MajorIncident.objects.create(
         incident=incident,
         reason=reason.strip(),
@@ -70,14 +77,23 @@ def declare_major(actor, incident: Incident, *, reason: str, manager: User) -> M
     journal.record(
         actor, incident, "declared_major", {"major_manager": [None, manager]}, comment=major.reason
     )
+    touch(incident)
     recipients = [manager]
     if incident.service_id:
         recipients.append(incident.service.owner)
     notify(
         actor,
         recipients,
-        subject=f"MAJOR INCIDENT {incident.number}: {incident.title}",
-        body=f"Declared major: {major.reason}\nManager: {manager.display_name}",
+        subject=Text(
+            gettext_noop("MAJOR INCIDENT %(number)s: %(title)s"),
+            number=incident.number,
+            title=incident.title,
+        ),
+        body=Text(
+            gettext_noop("Declared major: %(reason)s\nManager: %(manager)s"),
+            reason=major.reason,
+            manager=manager.display_name,
+        ),
         link=link(incident),
         record=incident,
     )
@@ -104,12 +120,16 @@ def post_stakeholder_update(actor, incident: Incident, *, body: str) -> Stakehol
     if actor is not None and actor.pk != major.manager_id:
         _require_major_role(actor, "post stakeholder updates")
     if not (body or "").strip():
-        raise ValidationError.field("body", "required")
+        raise invalid("body", _("Write the update for the stakeholders first."), "required")
     people = stakeholders(incident)
     sent = notify(
         actor,
         people,
-        subject=f"Update on major incident {incident.number}: {incident.title}",
+        subject=Text(
+            gettext_noop("Update on major incident %(number)s: %(title)s"),
+            number=incident.number,
+            title=incident.title,
+        ),
         body=body.strip(),
         link=link(incident),
         record=incident,
@@ -122,6 +142,7 @@ def post_stakeholder_update(actor, incident: Incident, *, body: str) -> Stakehol
         recipients=len(sent.notifications),
     )
     journal.record(actor, incident, "stakeholder_update", comment=update.body)
+    touch(incident)
     return update
 
 
@@ -137,7 +158,7 @@ def record_review(
     if hasattr(major, "review"):
         raise Conflict("The review is already recorded.", {"review": ["already recorded"]})
     if not (cause or "").strip():
-        raise ValidationError.field("cause", "required")
+        raise invalid("cause", _("Write what caused the incident."), "required")
     for n, (description, owner) in enumerate(actions):
         if not (description or "").strip():
             raise ValidationError.field(f"actions.{n}.description", "required")
@@ -158,10 +179,11 @@ def record_review(
         {"follow_up_actions": [None, [f"{d.strip()} ({o.username})" for d, o in actions]]},
         comment=review.cause,
     )
+    touch(incident)
     notify(
         actor,
         {o.pk: o for _, o in actions}.values(),
-        subject=f"Follow-up action for {incident.number}",
+        subject=Text(gettext_noop("Follow-up action for %(number)s"), number=incident.number),
         body="\n".join(d for d, _ in actions),
         link=link(incident),
         record=incident,
