@@ -4,33 +4,37 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-STEWARD_PORT ?= 8000
-export STEWARD_PORT
+# The port: STEWARD_PORT from the environment or `make run STEWARD_PORT=9000`, else from .env
+# (read by manage.py), else 8000.
+STEWARD_PORT ?=
 # pytest-xdist workers; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv lint format migrate demo chromium openapi check-openapi clean
+.PHONY: run test venv dev-venv lint format migrate demo chromium redis gettext messages translations lock openapi check-openapi clean
 
-$(VENV)/.installed: pyproject.toml
+## Dependencies come from the lock files, every file checked against its hash, so two machines
+## install the same versions; then Steward itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements/runtime.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --require-hashes -r requirements/runtime.lock
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PIP) install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
+	$(PIP) install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
 
 ## Set up and start Steward on the embedded SQLite database with demo data.
-run: venv
+run: venv messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_demo --once
-	$(PY) manage.py serve --port $(STEWARD_PORT)
+	$(PY) manage.py serve $(if $(STEWARD_PORT),--port $(STEWARD_PORT))
 
 migrate: venv
 	$(PY) manage.py migrate --no-input
@@ -46,6 +50,41 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
+## GNU gettext: compiles the translation catalogues (and finds untranslated strings in the tests).
+gettext:
+	@if ! command -v msgfmt >/dev/null || ! command -v msgattrib >/dev/null; then \
+		echo "Installing Debian's gettext"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext; \
+	fi
+
+## Compile every app's catalogues (steward/<app>/locale/<lang>/LC_MESSAGES/django.po -> .mo).
+messages: venv gettext
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-lock --verbosity 0
+
+## Extract newly marked strings into every app's catalogues (then translate them: docs/translating.md).
+translations: venv gettext
+	$(PY) manage.py translations
+
+## Debian's redis-server for the tests that use Redis (each test session starts its own).
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+		echo "Installing Debian's redis-server"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; \
+	fi
+
+## Pin the dependencies of pyproject.toml, with hashes, into requirements/*.lock (pip-tools in a
+## venv of its own). Keeps the current pins; `make lock LOCK_ARGS=--upgrade` takes the newest
+## allowed, `LOCK_ARGS="--upgrade-package django"` one package.
+LOCK_ARGS ?=
+LOCK := .venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	test -x .venv-lock/bin/pip-compile || ($(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools)
+	$(LOCK) -o requirements/runtime.lock pyproject.toml
+	$(LOCK) --extra dev -o requirements/dev.lock pyproject.toml
+
 lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -56,7 +95,7 @@ format: dev-venv
 	$(VENV)/bin/ruff check --fix .
 
 ## Set up and run the whole test suite (lint, then pytest on SQLite, or on DATABASE_URL if set).
-test: dev-venv chromium lint
+test: dev-venv chromium redis messages lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 openapi: dev-venv
@@ -66,4 +105,4 @@ check-openapi: dev-venv
 	$(PY) manage.py export_openapi --check docs/openapi.json
 
 clean:
-	rm -rf $(VENV) var .pytest_cache test-artifacts
+	rm -rf $(VENV) .venv-lock var .pytest_cache test-artifacts

@@ -13,12 +13,10 @@ from steward.ownership.api import router as ownership_router
 from steward.ownership.practice_api import router as practices_router
 from steward.people.api import router as people_router
 from steward.people.auth import AUTH
+from steward.reporting.api import router as reporting_router
+from steward.services.api import cmdb_router
 from steward.services.api import router as services_router
-from steward.services.cmdb_api import router as cmdb_router
-from steward.slm.api import router as slm_router
-from steward.slm.ola_api import router as ola_router
-from steward.slm.sla_api import reports_router as sla_reports_router
-from steward.slm.sla_api import router as sla_router
+from steward.slm.api import calendars_router, ola_router, sla_reports_router, sla_router
 
 
 class StewardAPI(NinjaAPI):
@@ -62,13 +60,14 @@ api.add_router("", people_router)
 api.add_router("/services", services_router)
 api.add_router("", cmdb_router)
 api.add_router("/notifications", notifications_router)
-api.add_router("/calendars", slm_router)
+api.add_router("/calendars", calendars_router)
 api.add_router("/sla-definitions", sla_router)
 api.add_router("/sla-reports", sla_reports_router)
 api.add_router("/olas", ola_router)
 api.add_router("", ownership_router)
 api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
+api.add_router("/kpis", reporting_router)
 
 
 def api_not_found(request, rest: str):

@@ -17,8 +17,10 @@ urlpatterns = [
     path("", include("steward.people.urls")),
     path("notifications/", include("steward.notifications.urls")),
     path("services/", include("steward.services.urls")),
+    path("cmdb/", include("steward.services.urls.cmdb")),
     path("ownership/", include("steward.ownership.urls")),
     path("practices/", include("steward.ownership.practice_urls")),
     path("incidents/", include("steward.incidents.urls")),
     path("service-levels/", include("steward.slm.urls")),
+    path("reports/", include("steward.reporting.urls")),
 ]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from steward.people import operations as people_ops
 from steward.people.choices import Role
@@ -230,3 +238,73 @@ def client_for(db):
         return client
 
     return make
+
+
+# --- a Redis server of the test session's own ---------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """``redis://127.0.0.1:<port>``: a ``redis-server`` started for this test session (each
+    xdist worker its own, on a free port, nothing saved to disk), stopped at its end. Like the
+    mail tests' SMTP server: nothing needs to be running before ``make test`` (which installs
+    Debian's redis-server when the binary is missing)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: `make test` installs it (apt redis-server)")
+    port = _free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"redis://127.0.0.1:{port}"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The .mo files, built once whichever test worker gets here first (``make test`` builds
+    them before the suite; running pytest alone still works)."""
+    lock = _ROOT / "var" / "compilemessages.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        stale = [
+            po
+            for po in _ROOT.glob("steward/*/locale/*/LC_MESSAGES/django.po")
+            if not po.with_suffix(".mo").exists()
+            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        ]
+        if stale:
+            call_command("compilemessages", ignore_patterns=[".venv", ".venv-lock"], verbosity=0)
+    translation.trans_real._translations.clear()  # read the fresh catalogues
+    translation.trans_real._default = None

@@ -201,13 +201,26 @@ def _query_number(value: Any) -> Any:
 
 def _document_text_rules(schema: dict, model: type) -> None:
     """Give every free-text property of an input schema the pattern its text is checked
-    against, so the OpenAPI document says what the API refuses."""
+    against, and every integer the 64-bit bounds it is checked against, so the OpenAPI
+    document says what the API refuses."""
     for name, prop in schema.get("properties", {}).items():
         field = model.model_fields.get(name)
         single = field is not None and any(
             m is SINGLE_LINE for m in _metadata_of(field.annotation) + list(field.metadata)
         )
         _add_pattern(prop, LINE_PATTERN if single else TEXT_PATTERN)
+        _add_int64_bounds(prop)
+
+
+def _add_int64_bounds(prop: dict) -> None:
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in prop.get(key, []):
+            _add_int64_bounds(option)
+    if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+        _add_int64_bounds(prop["items"])
+    if prop.get("type") == "integer":
+        prop.setdefault("minimum", INT64_MIN)
+        prop.setdefault("maximum", INT64_MAX)
 
 
 def _metadata_of(annotation) -> list:

@@ -55,6 +55,7 @@ class Practice:
     order: int = 100
     nav: tuple = ()  # core.registry.NavEntry
     account: tuple = ()  # core.registry.NavEntry: entries of the account menu
+    admin: tuple = ()  # core.registry.NavEntry: sections of the Administration area
     search: tuple = ()  # core.registry.SearchProvider
     home_panels: tuple = ()  # core.registry.HomePanel
     detail_panels: tuple = ()  # core.registry.DetailPanel
@@ -69,6 +70,7 @@ class Practice:
             "depends_on",
             "nav",
             "account",
+            "admin",
             "search",
             "home_panels",
             "detail_panels",

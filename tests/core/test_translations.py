@@ -3,37 +3,9 @@ language of their pages."""
 
 from __future__ import annotations
 
-import fcntl
-from pathlib import Path
-
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 
 from steward.core import translations
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def compiled_catalogues():
-    """The .mo files, built once whichever test worker gets here first (``make test`` builds
-    them before the suite; running pytest alone still works)."""
-    lock = ROOT / "var" / "compilemessages.lock"
-    lock.parent.mkdir(exist_ok=True)
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        stale = [
-            po
-            for po in ROOT.glob("steward/*/locale/*/LC_MESSAGES/django.po")
-            if not po.with_suffix(".mo").exists()
-            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-        ]
-        if stale:
-            call_command("compilemessages", ignore_patterns=[".venv"], verbosity=0)
-    translation.trans_real._translations.clear()  # read the fresh catalogues
-    translation.trans_real._default = None
 
 
 def test_every_marked_string_has_a_dutch_translation():
@@ -44,7 +16,7 @@ def test_every_marked_string_has_a_dutch_translation():
     )
 
 
-def test_a_dutch_speaker_reads_dutch_pages(compiled_catalogues, client_for, make_user):
+def test_a_dutch_speaker_reads_dutch_pages(client_for, make_user):
     dutch = make_user("joost", language="nl")
     english = make_user("jane", language="en")
     nl = client_for(dutch).get(reverse("core:home")).content.decode()

@@ -107,7 +107,10 @@ def journal_value(value) -> str:
         moment = dt.datetime.fromisoformat(value)
         return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
     if isinstance(value, dict):
-        return str(value.get("name", value.get("id", "")))
+        if "name" in value or "id" in value:
+            return str(value.get("name", value.get("id", "")))
+        # a set of named values (a CI's attributes): each one, in its order
+        return "; ".join(f"{k}: {journal_value(v)}" for k, v in value.items()) or "—"
     if isinstance(value, list):
         return ", ".join(journal_value(v) for v in value) or "—"
     if isinstance(value, bool):
