@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -104,7 +105,9 @@ def profile(request):
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, _("Your profile has been saved."))
+                # said in the language just chosen, which the next page is in
+                with translation.override(form.changes.get("language", me.language)):
+                    messages.success(request, _("Your profile has been saved."))
                 return redirect("people:profile")
     else:
         form = ProfileForm(initial={name: getattr(me, name) for name in ProfileForm.base_fields})

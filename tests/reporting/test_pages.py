@@ -111,3 +111,17 @@ def test_a_switched_off_practice_contributes_no_kpi_page(month):
     client = client_for(month["people"]["agent"])
     assert client.get("/reports/kpis/incidents_raised/").status_code == 404
     assert b"incident_mttr" not in client.get("/reports/kpis/").content
+
+
+def test_a_dutch_reader_gets_the_same_drawing(month):
+    """Dutch writes 1,5 for 1.5: numbers inside the SVG must stay numbers, or the bars and
+    axes of a Dutch reader's chart land in the wrong place."""
+    from steward.people import operations as people_ops
+
+    agent = month["people"]["agent"]
+    dutch = people_ops.update_user(None, agent, version=agent.version, language="nl")
+    html = client_for(dutch).get(f"/reports/kpis/incident_backlog/?{MARCH}&group_by=day")
+    svg = html.content.decode().split('<svg class="chart', 1)[1].split("</svg>", 1)[0]
+    assert 'lang="nl"' in html.content.decode()
+    assert not re.search(r'="-?\d+,\d+"', svg), "a decimal comma inside the chart"
+    assert re.search(r'="\d+\.\d+"', svg)  # decimals are there, with a point
