@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.incidents import lookups
 from steward.incidents.choices import Level
-from steward.incidents.forms import _suggested
+from steward.incidents.forms import with_suggestions
 from steward.incidents.models import Incident, IncidentCategory
 
 #: The fields a person edits on the page (operations.change_incident takes them).
@@ -69,7 +69,7 @@ class IncidentEditForm(forms.Form):
             "parent__name", "name"
         )
         self.fields["service"].queryset = services
-        _suggested(self.fields["affected_ci"], "incidents:suggest_cis", "ci-options")
+        with_suggestions(self.fields["affected_ci"], "incidents:suggest_cis", "ci-options")
         for name in (*EDITED, "affected_ci"):
             self.fields[name].show_hidden_initial = True
 
@@ -129,7 +129,7 @@ class WatcherForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _suggested(self.fields["user"], "incidents:suggest_callers", "watcher-options")
+        with_suggestions(self.fields["user"], "incidents:suggest_callers", "watcher-options")
 
     def clean_user(self):
         return lookups.resolve_caller(self.cleaned_data["user"])

@@ -63,12 +63,12 @@ class IncidentCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["service"].queryset = services
-        _suggested(self.fields["affected_ci"], "incidents:suggest_cis", "ci-options")
+        with_suggestions(self.fields["affected_ci"], "incidents:suggest_cis", "ci-options")
         if groups is None:
             del self.fields["caller"]
             del self.fields["owning_group"]
         else:
-            _suggested(self.fields["caller"], "incidents:suggest_callers", "caller-options")
+            with_suggestions(self.fields["caller"], "incidents:suggest_callers", "caller-options")
             self.fields["owning_group"].queryset = groups
 
     def clean_caller(self):
@@ -78,7 +78,7 @@ class IncidentCreateForm(forms.Form):
         return lookups.resolve_ci(self.user, self.cleaned_data["affected_ci"])
 
 
-def _suggested(field, url_name: str, list_id: str) -> None:
+def with_suggestions(field, url_name: str, list_id: str) -> None:
     """A text input that asks the server for suggestions as the user types (into a datalist)."""
     field.widget.attrs.update(
         {

@@ -18,7 +18,7 @@ from steward.slm import operations as ops
 from steward.slm import rules
 from steward.slm.assignment_forms import CalendarAssignForm, CalendarReleaseForm, GroupCalendarForm
 from steward.slm.panels import GROUP_PREFIX
-from steward.slm.views.calendars import _calendar, calendar_page
+from steward.slm.views.calendars import calendar_page, visible_calendar
 from steward.slm.views.common import require_it
 
 
@@ -52,7 +52,7 @@ def group_calendar(request, group_id: int):
 @require_POST
 def calendar_assign(request, pk: int):
     """Point the services and groups chosen on the calendar's page to it (all or none)."""
-    calendar = _calendar(request, pk)
+    calendar = visible_calendar(request, pk)
     if "assign" not in rules.allowed_actions(request.user, calendar):
         raise DjangoPermissionDenied
     form = CalendarAssignForm(request.user, calendar, request.POST)
@@ -80,7 +80,7 @@ def calendar_assign(request, pk: int):
 @require_POST
 def calendar_release(request, pk: int):
     """One service or group stops working this calendar: back to the default."""
-    calendar = _calendar(request, pk)
+    calendar = visible_calendar(request, pk)
     if "assign" not in rules.allowed_actions(request.user, calendar):
         raise DjangoPermissionDenied
     form = CalendarReleaseForm(request.user, calendar, request.POST)

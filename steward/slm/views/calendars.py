@@ -45,7 +45,7 @@ def _calendars(user):
     )
 
 
-def _calendar(request, pk: int) -> Calendar:
+def visible_calendar(request, pk: int) -> Calendar:
     require_it(request)
     return get_object_or_404(_calendars(request.user), pk=pk)
 
@@ -175,7 +175,7 @@ def calendar_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_detail(request, pk: int):
     """A calendar: its week, its days off, who works it; the edit form for those who may."""
-    calendar = _calendar(request, pk)
+    calendar = visible_calendar(request, pk)
     if request.method != "POST":
         return calendar_page(request, calendar)
     if not rules.may_change_calendar(request.user, calendar):
@@ -188,11 +188,11 @@ def calendar_detail(request, pk: int):
             request.user, calendar, version=form.cleaned_data["version"], **form.changes
         )
     except StaleVersion as exc:
-        calendar = _calendar(request, pk)
+        calendar = visible_calendar(request, pk)
         conflict = conflicts.stale_edit(form, calendar, exc.current)
         return calendar_page(request, calendar, form=form, conflict=conflict, status=409)
     except DomainError as exc:
-        calendar = _calendar(request, pk)
+        calendar = visible_calendar(request, pk)
         place_error(form, exc, CalendarForm.FIELDS)
         return calendar_page(request, calendar, form=form, status=422)
     messages.success(request, _("Calendar “%(name)s” has been saved.") % {"name": calendar})
@@ -204,7 +204,7 @@ def calendar_detail(request, pk: int):
 def calendar_holidays(request, pk: int):
     """Import a country's public holidays for the years from ... to ... (replaces the earlier
     import; days entered by hand stay)."""
-    calendar = _calendar(request, pk)
+    calendar = visible_calendar(request, pk)
     if not rules.may_change_calendar(request.user, calendar):
         raise DjangoPermissionDenied
     form = HolidayImportForm(request.POST)
@@ -221,7 +221,7 @@ def calendar_holidays(request, pk: int):
             years=range(d["year_from"], d["year_to"] + 1),
         )
     except StaleVersion:
-        calendar = _calendar(request, pk)
+        calendar = visible_calendar(request, pk)
         messages.error(
             request,
             _(
@@ -231,7 +231,7 @@ def calendar_holidays(request, pk: int):
         )
         return calendar_page(request, calendar, status=409)
     except DomainError as exc:
-        calendar = _calendar(request, pk)
+        calendar = visible_calendar(request, pk)
         place_error(form, exc, HolidayImportForm.FIELDS)
         return calendar_page(request, calendar, import_form=form, status=422)
     count = calendar.holiday_rows.filter(source=HolidaySource.IMPORTED).count()
