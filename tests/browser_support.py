@@ -5,7 +5,6 @@ the page when a test fails."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from pathlib import Path
@@ -74,20 +73,13 @@ def new_page(browser, live_server, request):
 
     yield make
     for context in contexts:
-        for open_page in context.pages:
-            _settle(open_page)
         context.close()
+    # Let the live server finish what the pages asked of it before the database is emptied:
+    # a request still reading a table while the flush truncates it deadlocks on PostgreSQL
+    # (seen in CI after a htmx save).
+    from tests.inflight import wait_until_idle
 
-
-def _settle(page) -> None:
-    """Let the requests a page still has in flight finish before the test's database is
-    emptied: a live-server request that still reads a table when the flush truncates it
-    deadlocks on PostgreSQL (seen in CI after a htmx save)."""
-    from playwright.sync_api import Error
-
-    # a closed or crashed page, or one never idle: nothing more to wait for
-    with contextlib.suppress(Error):
-        page.wait_for_load_state("networkidle", timeout=5_000)
+    wait_until_idle()
 
 
 @pytest.fixture

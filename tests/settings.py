@@ -10,7 +10,10 @@ os.environ.setdefault("STEWARD_SECRET_KEY", "test-secret-key-not-for-production-
 os.environ.setdefault("STEWARD_DATA_DIR", tempfile.mkdtemp(prefix="steward-test-"))
 
 from steward.settings import *  # noqa: F403
-from steward.settings import DATABASES, EMBEDDED, HUEY
+from steward.settings import DATABASES, EMBEDDED, HUEY, MIDDLEWARE
+
+# Counts the requests in flight, which browser tests wait for before emptying the database.
+MIDDLEWARE = ["tests.inflight.InFlightMiddleware", *MIDDLEWARE]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The queue runs tasks inline in tests; tests that exercise retries call the worker functions.
