@@ -64,20 +64,12 @@ def _stale(incident: Incident) -> str:
     ) % {"number": incident.number}
 
 
-def _check_version(incident: Incident, version: int) -> None:
-    """Lock the incident and refuse a stale version (the handover operation takes none)."""
-    current = Incident.objects.select_for_update().values_list("version", flat=True)
-    current = current.get(pk=incident.pk)
-    if current != version:
-        raise StaleVersion(version, current)
-
-
 def _one(actor, action: str, incident: Incident, version: int, params: dict) -> None:
     if action == "assign":
         ops.assign(actor, incident, params["assignee"], version=version)
     elif action == "hand_over":
-        _check_version(incident, version)
-        ops.hand_over(actor, incident, to_group=params["to_group"], reason=params["reason"])
+        with ops.at_version(incident, version):
+            ops.hand_over(actor, incident, to_group=params["to_group"], reason=params["reason"])
     elif action == "resolve":
         ops.transition(
             actor,

@@ -15,7 +15,7 @@ from steward.incidents.choices import Status
 from steward.incidents.detail_forms import AssignForm, CancelForm, ParentForm, WatcherForm
 from steward.incidents.forms import CommentForm, HandoverForm, HoldForm, RejectForm, ResolveForm
 from steward.incidents.models import Incident
-from steward.incidents.page_writes import at_version, posted_number, posted_version
+from steward.incidents.page_writes import posted_number, posted_version
 from steward.people.models import SupportGroup, User
 
 #: Actions that only add to the incident: saved even when it moved on meanwhile.
@@ -84,7 +84,7 @@ def _comment(user, incident, post, version):
 def _handover(user, incident, post, version):
     groups = SupportGroup.objects.filter(is_active=True).exclude(pk=incident.owning_group_id)
     data = _valid(HandoverForm(post, groups=groups))
-    with at_version(incident, version):
+    with ops.at_version(incident, version):
         ops.hand_over(user, incident, **data)
     return _("The handover is pending until the other group accepts it.")
 
@@ -93,7 +93,7 @@ def _declare(user, incident, post, version):
     manager = User.objects.filter(pk=posted_number(post, "manager") or 0, is_active=True).first()
     if manager is None:
         raise DomainError(_("Choose a major-incident manager."))
-    with at_version(incident, version):
+    with ops.at_version(incident, version):
         ops.declare_major(user, incident, reason=post.get("reason", ""), manager=manager)
     return _("%(number)s is now a major incident.")
 
@@ -122,7 +122,7 @@ def _handover_decision(action):
         pending = queries.pending_handover(incident)
         if pending is None:
             raise DomainError(_("There is no pending handover any more: someone decided it."))
-        with at_version(incident, version):
+        with ops.at_version(incident, version):
             if action == "accept":
                 ops.accept_handover(user, pending, take_assignment=post.get("take") == "1")
                 return _("You have accepted %(number)s for your group.")

@@ -10,16 +10,12 @@ that: it is saved, and the person is told that the incident changed meanwhile.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from steward.core.errors import DomainError, StaleVersion
+from steward.core.errors import DomainError
 from steward.incidents import queries
 from steward.incidents.models import Incident
-from steward.incidents.operations.common import locked
 
 
 class PageOutOfDate(DomainError):
@@ -58,17 +54,6 @@ def last_entry_id(incident: Incident) -> int:
     return (
         JournalEntry.objects.for_record(incident).order_by("-id").values_list("id", flat=True)
     ).first() or 0
-
-
-@contextmanager
-def at_version(incident: Incident, version: int):
-    """Run the block only if ``incident`` is still at ``version`` (the row is locked first, so
-    nobody moves it between the check and the write)."""
-    with transaction.atomic():
-        locked(incident)
-        if incident.version != version:
-            raise StaleVersion(version, incident.version)
-        yield incident
 
 
 def changes_since(incident: Incident, user, seen: int | None) -> list:

@@ -17,6 +17,7 @@ from steward.incidents.operations.common import (
     FIELDS,
     FINAL_STATUSES,
     SERVICE_DESK,
+    at_version,
     groups_of,
     link,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "add_comment",
     "add_watcher",
     "assign",
+    "at_version",
     "attachment_limit",
     "auto_close_days",
     "bulk_open_incidents",

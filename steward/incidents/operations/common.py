@@ -4,13 +4,16 @@ visibility checks."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext as _
 
 from steward.core.errors import (
     Conflict,
+    StaleVersion,
     ValidationError,
 )
 from steward.incidents.choices import (
@@ -114,3 +117,16 @@ def may_see(user: User, incident: Incident) -> bool:
 
 def groups_of(user) -> Iterable[int]:
     return SupportGroup.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+
+
+@contextmanager
+def at_version(incident: Incident, version: int):
+    """Run the block (one or more operations) only if ``incident`` is still at ``version``:
+    the row is locked first, so nobody moves it between the check and the writes. For the
+    operations that take no version of their own (a handover, declaring major, ...) when a
+    page or a bulk action read the incident at a version."""
+    with transaction.atomic():
+        locked(incident)
+        if incident.version != version:
+            raise StaleVersion(version, incident.version)
+        yield incident
