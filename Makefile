@@ -11,7 +11,7 @@ STEWARD_PORT ?=
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv lint format migrate demo chromium redis gettext messages translations lock openapi check-openapi clean
+.PHONY: run test venv dev-venv lint format migrate demo chromium redis gettext pdftools messages translations lock openapi check-openapi clean
 
 ## Dependencies come from the lock files, every file checked against its hash, so two machines
 ## install the same versions; then Steward itself without resolving anything again.
@@ -30,7 +30,7 @@ venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
 
 ## Set up and start Steward on the embedded SQLite database with demo data.
-run: venv messages
+run: venv pdftools messages
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py load_demo --once
@@ -56,6 +56,14 @@ gettext:
 		echo "Installing Debian's gettext"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext; \
+	fi
+
+## Pango renders the service-review PDFs (WeasyPrint); poppler's pdftotext reads them in the tests.
+pdftools:
+	@if ! ldconfig -p | grep -q libpango-1.0 || ! command -v pdftotext >/dev/null; then \
+		echo "Installing Debian's pango and poppler-utils"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils; \
 	fi
 
 ## Compile every app's catalogues (steward/<app>/locale/<lang>/LC_MESSAGES/django.po -> .mo).
@@ -95,7 +103,7 @@ format: dev-venv
 	$(VENV)/bin/ruff check --fix .
 
 ## Set up and run the whole test suite (lint, then pytest on SQLite, or on DATABASE_URL if set).
-test: dev-venv chromium redis messages lint
+test: dev-venv chromium redis pdftools messages lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 openapi: dev-venv

@@ -7,13 +7,16 @@ from ninja import NinjaAPI
 from steward.core.api_input import JsonParser
 from steward.core.api_support import error_response, install_error_handlers, mark_null_inputs
 from steward.core.practices import api_gate
+from steward.improvement.api import router as improvement_router
 from steward.incidents.api import router as incidents_router
 from steward.notifications.api import router as notifications_router
 from steward.ownership.api import router as ownership_router
 from steward.ownership.practice_api import router as practices_router
 from steward.people.api import router as people_router
 from steward.people.auth import AUTH
+from steward.problems.api import router as problems_router
 from steward.reporting.api import router as reporting_router
+from steward.reviews.api import router as reviews_router
 from steward.services.api import cmdb_router
 from steward.services.api import router as services_router
 from steward.slm.api import calendars_router, ola_router, sla_reports_router, sla_router
@@ -67,7 +70,10 @@ api.add_router("/olas", ola_router)
 api.add_router("", ownership_router)
 api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
+api.add_router("", problems_router)
 api.add_router("/kpis", reporting_router)
+api.add_router("/service-reviews", reviews_router)
+api.add_router("/improvements", improvement_router)
 
 
 def api_not_found(request, rest: str):

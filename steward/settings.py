@@ -83,7 +83,10 @@ INSTALLED_APPS = [
     "steward.ownership",
     "steward.slm",
     "steward.incidents",
+    "steward.problems",
     "steward.reporting",
+    "steward.improvement",
+    "steward.reviews",
 ]
 
 MIDDLEWARE = [

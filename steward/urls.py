@@ -22,5 +22,8 @@ urlpatterns = [
     path("practices/", include("steward.ownership.practice_urls")),
     path("incidents/", include("steward.incidents.urls")),
     path("service-levels/", include("steward.slm.urls")),
+    path("problems/", include("steward.problems.urls")),
     path("reports/", include("steward.reporting.urls")),
+    path("service-reviews/", include("steward.reviews.urls")),
+    path("improvements/", include("steward.improvement.urls")),
 ]

@@ -26,11 +26,16 @@ TRANSLATED = tuple(getattr(settings, "STEWARD_TRANSLATED_LANGUAGES", ("nl",)))
 _MSGID = re.compile(r'^msgid "(.*)"$')
 
 
-def app_dirs() -> list[Path]:
-    """The folders of Steward's own apps."""
-    return sorted(
-        Path(config.path) for config in apps.get_app_configs() if config.name.startswith("steward.")
+def app_dirs(only: str | None = None) -> list[Path]:
+    """The folders of Steward's own apps (``only``: just the app of that label)."""
+    dirs = sorted(
+        Path(config.path)
+        for config in apps.get_app_configs()
+        if config.name.startswith("steward.") and only in (None, config.label)
     )
+    if only is not None and not dirs:
+        raise ValueError(f"no Steward app is labelled {only!r}")
+    return dirs
 
 
 def catalogue(app_dir: Path, language: str) -> Path:
@@ -70,10 +75,10 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{path}" if path else root}
 
 
-def update(languages=TRANSLATED) -> list[Path]:
-    """Bring every app's catalogues up to date with its marked strings."""
+def update(languages=TRANSLATED, only: str | None = None) -> list[Path]:
+    """Bring every app's catalogues (or ``only`` that app's) up to date with its marked strings."""
     written = []
-    for app_dir in app_dirs():
+    for app_dir in app_dirs(only):
         for language in languages:
             _makemessages(app_dir, language)
             if catalogue(app_dir, language).exists():
@@ -106,10 +111,10 @@ def _msgattrib(selection: str, po: Path) -> str:
     ).stdout
 
 
-def missing(languages=TRANSLATED) -> dict[str, list[str]]:
+def missing(languages=TRANSLATED, only: str | None = None) -> dict[str, list[str]]:
     """``{"<app>/<lang>": [msgid, ...]}`` for every marked string without a translation."""
     out = {}
-    for app_dir in app_dirs():
+    for app_dir in app_dirs(only):
         for language in languages:
             with tempfile.TemporaryDirectory() as scratch:
                 copy = Path(scratch) / app_dir.name

@@ -11,13 +11,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="fail on untranslated strings")
+        parser.add_argument("--app", help="only this app's catalogues (its label, e.g. incidents)")
 
-    def handle(self, *args, check=False, **options):
+    def handle(self, *args, check=False, app=None, **options):
+        try:
+            translations.app_dirs(app)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         if not check:
-            for path in translations.update():
+            for path in translations.update(only=app):
                 self.stdout.write(f"updated {path}")
             return
-        gaps = translations.missing()
+        gaps = translations.missing(only=app)
         for where, ids in sorted(gaps.items()):
             self.stdout.write(f"{where}: {len(ids)} untranslated")
             for msgid in ids:
