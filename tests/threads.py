@@ -8,9 +8,10 @@ from collections.abc import Callable
 from django.db import connection
 
 
-def run_in_threads(target: Callable[[], object], count: int) -> list[BaseException]:
+def run_in_threads(target: Callable[[], object], count: int, names=None) -> list[BaseException]:
     """Run ``target`` in ``count`` threads at once and wait for them; each thread's database
-    connection is closed when it ends. Returns what the threads raised."""
+    connection is closed when it ends. ``names`` (as many as threads) names them, for a target
+    that plays a different part in each. Returns what the threads raised."""
     errors: list[BaseException] = []
 
     def run():
@@ -21,7 +22,8 @@ def run_in_threads(target: Callable[[], object], count: int) -> list[BaseExcepti
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    names = list(names) if names is not None else [None] * count
+    threads = [threading.Thread(target=run, name=name) for name in names]
     for t in threads:
         t.start()
     for t in threads:

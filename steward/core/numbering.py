@@ -74,11 +74,23 @@ def _from_sequence(prefix: str, count: int) -> list[int]:
         values = [v for (v,) in cursor.fetchall()]
         if values[0] is None:
             _create_sequence(cursor, prefix, name)
-            cursor.execute(sql, [name, count])
-            values = [v for (v,) in cursor.fetchall()]
-            if values[0] is None:
+            # Found by a catalog query, not by name: a first use that lost the race to create
+            # the sequence may still hold "no such relation" in its catalog cache.
+            cursor.execute(_SEQUENCE_OID, [name])
+            row = cursor.fetchone()
+            if row is None:
                 raise RuntimeError(f"could not create the number sequence {name}")
+            cursor.execute(
+                "SELECT nextval(%s::oid::regclass) FROM generate_series(1, %s)", [row[0], count]
+            )
+            values = [v for (v,) in cursor.fetchall()]
     return sorted(values)
+
+
+_SEQUENCE_OID = (
+    "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relname = %s AND c.relkind = 'S' AND n.nspname = current_schema()"
+)
 
 
 def _create_sequence(cursor, prefix: str, name: str) -> None:
@@ -88,4 +100,4 @@ def _create_sequence(cursor, prefix: str, name: str) -> None:
         with transaction.atomic():  # a savepoint: another creation may make it first
             cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {start}")
     except (IntegrityError, ProgrammingError):
-        pass  # made by a concurrent first use (else the caller's second nextval says so)
+        pass  # made by a concurrent first use (else the caller's lookup says so)
