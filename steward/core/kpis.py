@@ -259,9 +259,12 @@ def _aggregate(kpi: Kpi, d: Dialect, source: str) -> str:
 def statement(kpi: Kpi, query: Query, d: Dialect | None = None) -> tuple[str, list]:
     """The one statement of a KPI request: rows of (part, bucket, n, value).
 
-    The facts of both periods are filtered once into a materialized CTE (``f``), which the
-    parts then read: the facts' own expressions (a correlated subquery, a duration) are
-    computed once per record, not once per part."""
+    The facts of both periods are filtered once into a CTE (``f``) of only the columns the
+    request reads. With a series two parts read it, so it is materialized: the facts' own
+    expressions (a correlated subquery, a duration) are computed once per record, not once per
+    part. Without one it is not: a materialized CTE computes every column of the facts (a
+    dimension's subquery too), rules out a parallel plan and an index-only scan, and writes its
+    rows out to read them back (benchmarks/RESULTS.md, "kpis.py")."""
     d = d or dialect()
     facts = kpi.facts(d)
     dims, dim_params = _dimension_filters(kpi, query, "f0")
@@ -270,8 +273,13 @@ def statement(kpi: Kpi, query: Query, d: Dialect | None = None) -> tuple[str, li
     group_by = query.group_by
     start, end = d.moment(query.start), d.moment(query.end)
     previous = d.moment(query.previous_start)
+    columns = "f0.at, f0.v, f0.num, f0.den, f0.rid"
+    if group_by in DIMENSIONS:
+        columns += f", f0.{DIMENSION_COLUMNS[group_by]}"
+    materialized = "MATERIALIZED" if group_by else "NOT MATERIALIZED"
     filtered = (
-        f"f AS MATERIALIZED (SELECT * FROM ({facts}) AS f0 WHERE f0.at >= %s AND f0.at < %s{dims})"
+        f"f AS {materialized} (SELECT {columns} FROM ({facts}) AS f0 "
+        f"WHERE f0.at >= %s AND f0.at < %s{dims})"
     )
     params = [previous, end, *dim_params]
     tagged = (
@@ -311,8 +319,11 @@ def _snapshot_statement(kpi, query, d, facts, dims, dim_params) -> tuple[str, li
     for part, key, moment in instants:
         params += [part, key, d.moment(moment)]
     first, last = min(m for *_, m in instants), max(m for *_, m in instants)
+    columns = "f0.opened_at, f0.closed_at, f0.rid"
+    if group_by in DIMENSIONS:
+        columns += f", f0.{DIMENSION_COLUMNS[group_by]}"
     filtered = (
-        f"f AS MATERIALIZED (SELECT * FROM ({facts}) AS f0 WHERE f0.opened_at <= %s "
+        f"f AS MATERIALIZED (SELECT {columns} FROM ({facts}) AS f0 WHERE f0.opened_at <= %s "
         f"AND (f0.closed_at IS NULL OR f0.closed_at > %s){dims})"
     )
     params += [d.moment(last), d.moment(first), *dim_params]
