@@ -1,28 +1,45 @@
-"""The month's KPI set at scale: every registered KPI over the last month, by week, through
-the API (``GET /api/v1/kpis/{key}``, in process with Django's test client and a real token),
-each beside its raw aggregate SQL — the one statement core.kpis builds — run alone through the
-driver (sqlite3 or psycopg) on the same database. Target: each KPI's p95 within 2x of its raw
-SQL's p95.
+"""The month's KPI set at scale: every registered KPI for the last 30 days of the load, through
+``steward.core.kpis.compute`` (the one statement with its previous period and series, and the
+shaping of its rows), each beside its floor measured in the same run. Target: each KPI's p95
+within 2x of its floor's p95.
 
-    python benchmarks/kpis.py --incidents 100000                                   # SQLite
-    python benchmarks/kpis.py --incidents 1000000 \\
-        --database postgresql://postgres@127.0.0.1:5432/steward_bench_kpis          # PostgreSQL
+The floor of a KPI is the raw aggregate SQL of the same facts, run alone on the same connection
+right after (or before: the order alternates) each compute: the KPI's facts subquery, filtered
+to the same window (both periods: compute reports the previous period too) and dimensions,
+wrapped in one plain aggregate (COUNT, AVG, percentile, rate) grouped by period — or by day
+for the day series — without the materialized CTE and the tagging of parts (value, previous,
+series) that compute adds. Snapshot KPIs (the backlog) have no parts to strip (the instants are
+the parts): their floor is the facts open in the window, read once, joined with the same
+instants (value, previous and each day's end) — compute's statement without the Python around
+it. When the floor's grouping gives the period's value (all variants but the day series), the
+script checks that compute's value equals it.
 
-Seeding: people, groups, services and the incidents come through the bulk operations (as in
-incident_scale.py); the history the KPIs read — times spread over 90 days, resolutions,
-cancellations, reopenings, handovers (accepted, rejected, handed back), major incidents with
-their reviews, SLA clocks and the journal entries of all of it — is then written by a few
-INSERT ... SELECT / UPDATE statements, as an importer of historic data would: replaying months
-of operations one by one would take hours and measure nothing the KPIs do. The database is
-created afresh (the PostgreSQL database is dropped first): never point it at data you want to
-keep.
+Three variants of the set: the month (``group_by`` none), the month by day (``group_by=day``:
+30 buckets, 32 instants for the backlog) and the month for one service (a dimension filter).
+
+    python benchmarks/kpis.py --incidents 100000                                     # SQLite
+    python benchmarks/kpis.py --incidents 1000000 --runs 5 \\
+        --database postgresql://postgres@127.0.0.1:5432/steward_kpibench            # PostgreSQL
+
+The data (benchmarks/incident_history.py: N incidents over 90 days with their journal,
+handovers, major incidents, reviews and SLA/OLA clocks) is loaded once and kept: a later run on
+the same database (or the same SQLite file, /tmp/steward-kpibench/kpis-N.sqlite3) finds it and
+measures at once. ``--reload`` drops the database and loads again: never point it at data you
+want to keep. ``--only`` measures some KPIs (default: every registered one).
+
+Proposed fixes are measured here before they reach ``steward/``: ``--proposal`` runs compute
+with the statement proposed to the lead (proposed_statement, proposed_compute below; the script
+checks that it gives the same figure, series included), ``--temp-index "CREATE INDEX name ON
+..."`` creates an index for this run only (dropped at the end), and ``--explain`` prints the
+plans (EXPLAIN ANALYZE on PostgreSQL) of compute's statement and the floor instead of timing.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
-import sqlite3
+import re
 import statistics
 import sys
 import tempfile
@@ -33,26 +50,43 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DAY = 86_400
+SQLITE_DIR = Path(tempfile.gettempdir()) / "steward-kpibench"
+VARIANTS = ("month", "day", "service")
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--incidents", type=int, default=100_000)
-    p.add_argument("--database", default="", help="PostgreSQL URL (default: SQLite in a temp dir)")
-    p.add_argument("--runs", type=int, default=20, help="timed runs per KPI (after 2 warm-ups)")
-    p.add_argument("--group-by", default="week", help="the series of each request")
+    p.add_argument("--database", default="", help="PostgreSQL URL (default: a SQLite file)")
+    p.add_argument("--runs", type=int, default=10, help="timed runs per KPI (after 1 warm-up)")
+    p.add_argument("--variants", default=",".join(VARIANTS), help="month,day,service")
+    p.add_argument("--only", default="", help="comma-separated KPI keys (default: all)")
+    p.add_argument("--reload", action="store_true", help="drop the database and load again")
+    p.add_argument(
+        "--temp-index", action="append", default=[], help="CREATE INDEX ... for this run only"
+    )
+    p.add_argument(
+        "--proposal",
+        action="store_true",
+        help="compute with the proposed statement (see proposed_statement) instead of core's",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the plans (EXPLAIN ANALYZE on PostgreSQL) of compute's statement and the "
+        "floor instead of timing them",
+    )
     return p.parse_args()
 
 
 def setup_environment(args) -> str:
-    data = Path(tempfile.mkdtemp(prefix="steward-bench-kpis-"))
-    url = args.database or f"sqlite:///{data / 'bench.sqlite3'}"
+    SQLITE_DIR.mkdir(exist_ok=True)
+    url = args.database or f"sqlite:///{SQLITE_DIR / f'kpis-{args.incidents}.sqlite3'}"
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "steward.settings",
             "DATABASE_URL": url,
-            "STEWARD_DATA_DIR": str(data),
+            "STEWARD_DATA_DIR": str(SQLITE_DIR),
             "STEWARD_SECRET_KEY": "benchmark-only-secret-key",
             "STEWARD_DEBUG": "false",
             "STEWARD_ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -63,181 +97,18 @@ def setup_environment(args) -> str:
         import psycopg
 
         parsed = urlparse(url)
+        name = parsed.path[1:]
         admin = url.replace(parsed.path, "/postgres")
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{parsed.path[1:]}"')
-            conn.execute(f'CREATE DATABASE "{parsed.path[1:]}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and args.reload:
+                conn.execute(f'DROP DATABASE "{name}"')
+                exists = None
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    elif args.reload:
+        Path(urlparse(url).path).unlink(missing_ok=True)
     return url
-
-
-class Sql:
-    """Timestamps from POSIX seconds and back, per database."""
-
-    def __init__(self, vendor: str):
-        self.pg = vendor == "postgresql"
-
-    def at(self, seconds: str) -> str:
-        if self.pg:
-            return f"to_timestamp({seconds})"
-        return f"strftime('%Y-%m-%d %H:%M:%S', {seconds}, 'unixepoch')"
-
-    def epoch(self, column: str) -> str:
-        if self.pg:
-            return f"CAST(EXTRACT(EPOCH FROM {column}) AS bigint)"
-        return f"CAST(strftime('%s', {column}) AS INTEGER)"
-
-    def json(self, literal: str) -> str:
-        return f"CAST('{literal}' AS jsonb)" if self.pg else f"'{literal}'"
-
-    def text(self, column: str) -> str:
-        return f"CAST({column} AS {'text' if self.pg else 'TEXT'})"
-
-
-def seed(n: int, now: int) -> None:
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from steward.incidents import operations as incident_ops
-    from steward.people import operations as people_ops
-    from steward.services import operations as service_ops
-    from steward.slm import operations as slm_ops
-    from steward.slm.models import Calendar
-
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    orgs = people_ops.bulk_create_organizations(
-        None, [{"name": f"Org {i}", "code": f"org{i}"} for i in range(10)]
-    )
-    agents = people_ops.bulk_create_users(
-        None,
-        [{"username": f"agent{i}", "first_name": "Agent", "last_name": str(i)} for i in range(400)],
-    )
-    callers = people_ops.bulk_create_users(
-        None,
-        [{"username": f"caller{i}", "organization": orgs[i % 10]} for i in range(2000)],
-        roles=["requester"],
-    )
-    groups = people_ops.bulk_create_groups(
-        None,
-        [{"name": f"Group {i}", "manager": agents[i]} for i in range(20)],
-        {f"Group {i}": agents[i * 20 : (i + 1) * 20] for i in range(20)},
-    )
-    services = service_ops.bulk_create_services(
-        None, [{"name": f"Service {i}", "owner": agents[i]} for i in range(100)], {}
-    )
-    definition = slm_ops.create_definition(
-        None, name="Standard", response_seconds=3600, resolution_seconds=16 * 3600
-    )
-    batch = 20_000
-    for start in range(0, n, batch):
-        rows = []
-        for i in range(start, min(n, start + batch)):
-            rows.append(
-                {
-                    "title": f"Incident {i}",
-                    "caller": callers[(i * 7) % len(callers)],
-                    "owning_group": groups[(i * 13) % len(groups)],
-                    "service": services[(i * 17) % len(services)],
-                    "impact": 1 + i % 3,
-                    "urgency": 1 + (i // 3) % 3,
-                    "status": "in_progress",
-                }
-            )
-        incident_ops.bulk_open_incidents(None, rows)
-    print(f"  {n:,} incidents opened ({time.perf_counter() - started:.1f} s)", flush=True)
-    s = Sql(connection.vendor)
-    span, base = 90 * DAY, now - 90 * DAY
-    g1, g2 = groups[0].pk, groups[1].pk
-    other = f"CASE WHEN i.owning_group_id = {g1} THEN {g2} ELSE {g1} END"
-    created = s.epoch("i.created_at")
-    resolved = s.epoch("i.resolved_at")
-    calendar = Calendar.objects.default().pk
-    own_created = s.epoch("created_at")
-    to_resolved = s.json('{"status": ["in_progress", "resolved"]}')
-    to_reopened = s.json('{"status": ["resolved", "in_progress"]}')
-    to_cancelled = s.json('{"status": ["in_progress", "cancelled"]}')
-    history = [
-        # raised over 90 days
-        f"UPDATE incidents_incident SET created_at = {s.at(f'{base} + (id * 7919) % {span}')}",
-        # 8 in 10 resolved within 3 days (if that is already past)
-        f"UPDATE incidents_incident SET status = 'resolved', resolution_code = 'solved', "
-        f"resolution_notes = 'fixed', resolved_at = "
-        f"{s.at(f'{own_created} + 600 + (id * 104729) % (72 * 3600)')} "
-        f"WHERE id % 10 < 8 AND {s.epoch('created_at')} + 600 + (id * 104729) % (72 * 3600) "
-        f"< {now}",
-        # 1 in 10 cancelled after 2 hours
-        f"UPDATE incidents_incident SET status = 'cancelled' WHERE id % 10 = 8 "
-        f"AND {s.epoch('created_at')} + 7200 < {now}",
-        # one in twenty resolved incidents was reopened once before its last resolution
-        "UPDATE incidents_incident SET reopen_count = 1 "
-        "WHERE id % 20 = 0 AND resolved_at IS NOT NULL",
-        # the journal: resolutions, first resolutions and reopenings, cancellations
-        f"INSERT INTO core_journalentry (at, record_type, record_id, record_label, action, "
-        f"changes, comment) SELECT i.resolved_at, 'incidents.incident', {s.text('i.id')}, "
-        f"i.number, 'status_changed', {to_resolved}, '' "
-        f"FROM incidents_incident AS i WHERE i.resolved_at IS NOT NULL",
-        f"INSERT INTO core_journalentry (at, record_type, record_id, record_label, action, "
-        f"changes, comment) SELECT {s.at(f'{resolved} - 3600')}, 'incidents.incident', "
-        f"{s.text('i.id')}, i.number, 'status_changed', "
-        f"{to_resolved}, '' FROM incidents_incident AS i "
-        f"WHERE i.reopen_count = 1",
-        f"INSERT INTO core_journalentry (at, record_type, record_id, record_label, action, "
-        f"changes, comment) SELECT {s.at(f'{resolved} - 1800')}, 'incidents.incident', "
-        f"{s.text('i.id')}, i.number, 'reopened', "
-        f"{to_reopened}, '' FROM incidents_incident AS i "
-        f"WHERE i.reopen_count = 1",
-        f"INSERT INTO core_journalentry (at, record_type, record_id, record_label, action, "
-        f"changes, comment) SELECT {s.at(f'{created} + 7200')}, 'incidents.incident', "
-        f"{s.text('i.id')}, i.number, 'status_changed', "
-        f"{to_cancelled}, '' FROM incidents_incident AS i "
-        f"WHERE i.status = 'cancelled'",
-        # handovers: 1 in 10 went to another group and came back (the first leg here),
-        f"INSERT INTO incidents_handover (incident_id, from_group_id, to_group_id, reason, note, "
-        f"status, created_at, decided_at, rejection_reason) SELECT i.id, i.owning_group_id, "
-        f"{other}, 'bench', '', 'accepted', {s.at(f'{created} + 600')}, "
-        f"{s.at(f'{created} + 1200')}, '' FROM incidents_incident AS i WHERE i.id % 10 = 1",
-        # 3 in 10 were accepted from another group (the way back, for the ping-pong ones),
-        f"INSERT INTO incidents_handover (incident_id, from_group_id, to_group_id, reason, note, "
-        f"status, created_at, decided_at, rejection_reason) SELECT i.id, {other}, "
-        f"i.owning_group_id, 'bench', '', 'accepted', {s.at(f'{created} + 1800')}, "
-        f"{s.at(f'{created} + 1800 + (i.id % 7) * 900')}, '' FROM incidents_incident AS i "
-        f"WHERE i.id % 10 IN (1, 2, 3)",
-        # and 1 in 10 had a handover rejected
-        f"INSERT INTO incidents_handover (incident_id, from_group_id, to_group_id, reason, note, "
-        f"status, created_at, decided_at, rejection_reason) SELECT i.id, i.owning_group_id, "
-        f"{other}, 'bench', '', 'rejected', {s.at(f'{created} + 900')}, "
-        f"{s.at(f'{created} + 4500')}, 'not ours' FROM incidents_incident AS i "
-        f"WHERE i.id % 10 = 4",
-        # 1 in 1,000 declared major, reviewed two days after its resolution
-        f"INSERT INTO incidents_majorincident (incident_id, reason, manager_id, declared_at) "
-        f"SELECT i.id, 'bench', {agents[0].pk}, {s.at(f'{created} + 900')} "
-        f"FROM incidents_incident AS i WHERE i.id % 1000 = 0",
-        f"INSERT INTO incidents_postincidentreview (major_id, cause, recorded_at) "
-        f"SELECT m.id, 'bench', {s.at(f'{resolved} + 2 * {DAY}')} "
-        f"FROM incidents_majorincident AS m JOIN incidents_incident AS i ON i.id = m.incident_id "
-        f"WHERE i.resolved_at IS NOT NULL",
-    ]
-    for metric, stop, elapsed in (
-        ("response", f"{created} + 600 + i.id % 3600", "600 + i.id % 3600"),
-        ("resolution", resolved, f"{resolved} - {created}"),
-    ):
-        # SLA clocks of 7 in 10 incidents, stopped (met, or breached one time in five)
-        history.append(
-            f"INSERT INTO slm_slaclock (record_type, record_id, definition_id, metric, "
-            f"calendar_id, priority, service_id, target_seconds, started_at, since, counting, "
-            f"reason, elapsed_seconds, paused_seconds, state, stopped_at, thresholds_fired) "
-            f"SELECT 'incident', {s.text('i.id')}, {definition.pk}, '{metric}', {calendar}, "
-            f"'P' || {s.text('i.priority')}, i.service_id, 3600, i.created_at, "
-            f"{s.at(stop)}, false, '', {elapsed}, 0, "
-            f"CASE WHEN i.id % 5 = 0 THEN 'breached' ELSE 'met' END, {s.at(stop)}, '[]' "
-            f"FROM incidents_incident AS i WHERE i.resolved_at IS NOT NULL AND i.id % 10 < 7"
-        )
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in history:
-            cursor.execute(statement)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if s.pg else "ANALYZE")
-    print(f"  history written ({time.perf_counter() - started:.1f} s)", flush=True)
 
 
 def quantiles(values: list[float]) -> tuple[float, float]:
@@ -246,104 +117,341 @@ def quantiles(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-class Raw:
-    """The statement run alone through the driver, on its own connection."""
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    def __init__(self, url: str):
-        self.pg = url.startswith("postgres")
-        if self.pg:
-            import psycopg
 
-            self.conn = psycopg.connect(url, autocommit=True)
+def floor_statement(kpi, query, d) -> tuple[str, list]:
+    """The KPI's facts in one plain aggregate (see the module docstring): rows of (part,
+    bucket, n, value), part being the period ('value'/'previous') or the day."""
+    from steward.core import kpis
+
+    facts = kpi.facts(d)
+    dims, dim_params = kpis._dimension_filters(kpi, query, "f0")
+    if kpi.snapshot:
+        instants = [("value", "", query.end), ("previous", "", query.start)]
+        if query.group_by in kpis.TIME_BUCKETS:
+            instants += [
+                ("series", key, stop)
+                for key, stop in kpis.buckets(query.group_by, query.start, query.end)
+            ]
+        values = ", ".join(
+            "(%s, %s, CAST(%s AS timestamptz))" if d.postgres else "(%s, %s, %s)" for _ in instants
+        )
+        params = [x for part, key, moment in instants for x in (part, key, d.moment(moment))]
+        # the facts read once (as compute does: a plain subquery would evaluate the facts'
+        # correlated subqueries once per instant), joined with the instants
+        first, last = min(m for *_, m in instants), max(m for *_, m in instants)
+        window = (
+            f"f AS MATERIALIZED (SELECT * FROM ({facts}) AS f0 WHERE f0.opened_at <= %s "
+            f"AND (f0.closed_at IS NULL OR f0.closed_at > %s){dims})"
+        )
+        source = (
+            f"(SELECT e.part AS part, e.bucket AS bucket, {d.seconds('f.opened_at', 'e.t')} "
+            f"AS v, 1 AS num, 1 AS den, f.rid AS rid FROM instants AS e JOIN f "
+            f"ON f.opened_at <= e.t AND (f.closed_at IS NULL OR f.closed_at > e.t)) AS t"
+        )
+        sql = f"WITH instants(part, bucket, t) AS (VALUES {values}), {window} " + kpis._aggregate(
+            kpi, d, source
+        )
+        params += [d.moment(last), d.moment(first)]
+        return sql, [*params, *dim_params]
+    if query.group_by in kpis.TIME_BUCKETS:
+        part, params = d.bucket("f0.at", query.group_by), []
+    else:
+        part, params = (
+            "CASE WHEN f0.at >= %s THEN 'value' ELSE 'previous' END",
+            [d.moment(query.start)],
+        )
+    source = (
+        f"(SELECT {part} AS part, '' AS bucket, f0.v AS v, f0.num AS num, f0.den AS den, "
+        f"f0.rid AS rid FROM ({facts}) AS f0 WHERE f0.at >= %s AND f0.at < %s{dims}) AS t"
+    )
+    params += [d.moment(query.previous_start), d.moment(query.end), *dim_params]
+    return kpis._aggregate(kpi, d, source), params
+
+
+def measure(kpi, query, runs: int):
+    """(figure, compute times, floor times, floor's value for the period or None) in ms."""
+    from django.db import connection
+
+    from steward.core import kpis
+
+    d = kpis.dialect()
+    sql, params = floor_statement(kpi, query, d)
+    computed, floors, figure, rows = [], [], None, []
+
+    def run_floor():
+        nonlocal rows
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return (time.perf_counter() - t0) * 1000
+
+    def run_compute():
+        nonlocal figure
+        t0 = time.perf_counter()
+        figure = kpis.compute(kpi, query)
+        return (time.perf_counter() - t0) * 1000
+
+    for n in range(runs + 1):
+        if n % 2:
+            f, c = run_floor(), run_compute()
         else:
-            self.conn = sqlite3.connect(urlparse(url).path)
+            c, f = run_compute(), run_floor()
+        if n:
+            computed.append(c)
+            floors.append(f)
+    floor_value = None
+    if query.group_by not in kpis.TIME_BUCKETS:
+        found = {part: value for part, _bucket, _n, value in rows}
+        floor_value = kpi.scale(found.get("value", 0 if kpi.aggregate == "count" else None))
+        if kpi.aggregate == "count" and floor_value is None:
+            floor_value = 0
+    return figure, computed, floors, floor_value
 
-    def run(self, sql: str, params: list) -> float:
-        started = time.perf_counter()
-        if self.pg:
-            self.conn.execute(sql, params).fetchall()
+
+def proposed_statement(original):
+    """core.kpis.statement with the change proposed to the lead: the filtered facts keep only
+    the columns the request reads (not ``SELECT *``: every dimension, some of them correlated
+    subqueries, and on SQLite no covering index), and are materialized only when the series
+    reads them a second time."""
+    from steward.core import kpis
+
+    def statement(kpi, query, d=None):
+        sql, params = original(kpi, query, d)
+        group = query.group_by
+        dimension = f", f0.{kpis.DIMENSION_COLUMNS[group]}" if group in kpis.DIMENSIONS else ""
+        if kpi.snapshot:
+            old = "f AS MATERIALIZED (SELECT * FROM"
+            new = f"f AS MATERIALIZED (SELECT f0.opened_at, f0.closed_at, f0.rid{dimension} FROM"
         else:
-            self.conn.execute(sql.replace("%s", "?"), params).fetchall()
-        return time.perf_counter() - started
+            old = "f AS MATERIALIZED (SELECT * FROM"
+            materialized = "MATERIALIZED" if group else "NOT MATERIALIZED"
+            new = f"f AS {materialized} (SELECT f0.at, f0.v, f0.num, f0.den, f0.rid{dimension} FROM"
+        if old not in sql:
+            raise RuntimeError("core.kpis.statement changed: update proposed_statement")
+        return sql.replace(old, new, 1), params
+
+    return statement
+
+
+#: Aggregates whose value over the period is a roll-up of the series' buckets.
+DECOMPOSABLE = ("count", "mean", "rate")
+
+
+def _one_pass(kpi, query, d) -> tuple[str, list]:
+    """A series of a decomposable aggregate in one pass over the facts: each row tagged once,
+    as the previous period or a bucket of the period; the period's value is rolled up from
+    the buckets (see proposed_compute)."""
+    from steward.core import kpis
+
+    facts = kpi.facts(d)
+    dims, dim_params = kpis._dimension_filters(kpi, query, "f0")
+    group = query.group_by
+    bucket = (
+        d.bucket("f0.at", group)
+        if group in kpis.TIME_BUCKETS
+        else f"CAST(f0.{kpis.DIMENSION_COLUMNS[group]} AS TEXT)"
+    )
+    tagged = (
+        f"SELECT CASE WHEN f0.at >= %s THEN 'series' ELSE 'previous' END AS part, "
+        f"CASE WHEN f0.at >= %s THEN {bucket} ELSE '' END AS bucket, f0.v AS v, "
+        f"f0.num AS num, f0.den AS den, f0.rid AS rid FROM ({facts}) AS f0 "
+        f"WHERE f0.at >= %s AND f0.at < %s{dims}"
+    )
+    start, previous, end = (d.moment(m) for m in (query.start, query.previous_start, query.end))
+    return kpis._aggregate(kpi, d, f"({tagged}) AS t"), [start, start, previous, end, *dim_params]
+
+
+def proposed_compute(kpi, query):
+    """core.kpis.compute with the proposed one-pass series (count, mean and rate): the
+    period's value rolled up from the buckets' (n, value) rows; otherwise as compute."""
+    from django.db import connection
+
+    from steward.core import kpis
+
+    if kpi.snapshot or not query.group_by or kpi.aggregate not in DECOMPOSABLE:
+        return ORIGINAL["compute"](kpi, query)
+    sql, params = _one_pass(kpi, query, kpis.dialect())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = {(part, bucket or ""): (n, value) for part, bucket, n, value in rows}
+    buckets = [(n or 0, value) for (part, _b), (n, value) in found.items() if part == "series"]
+    total = sum(n for n, _v in buckets)
+    if kpi.aggregate == "count":
+        rolled = total
+    else:  # mean and rate: weighted by each bucket's count (values) or denominator
+        weighted = sum(n * float(v) for n, v in buckets if v is not None)
+        rolled = weighted / total if total else None
+    found[("value", "")] = (total, rolled)
+    return _shape(kpi, query, [(part, bucket, n, v) for (part, bucket), (n, v) in found.items()])
+
+
+def _shape(kpi, query, rows):
+    """compute's shaping of its rows (copied from core.kpis.compute)."""
+    from steward.core import kpis
+
+    found = {(part, bucket or ""): (n, value) for part, bucket, n, value in rows}
+    value_n, value = found.get(("value", ""), (0, None))
+    previous_n, previous = found.get(("previous", ""), (0, None))
+    empty = 0 if kpi.aggregate == "count" else None
+    if kpi.aggregate == "count":
+        value, previous = value or 0, previous or 0
+    series = []
+    if query.group_by in kpis.TIME_BUCKETS:
+        for key, _stop in kpis.buckets(query.group_by, query.start, query.end):
+            n, v = found.get(("series", key), (0, empty))
+            series.append({"key": key, "value": kpi.scale(v), "count": int(n or 0)})
+    elif query.group_by:
+        for (part, key), (n, v) in sorted(found.items()):
+            if part == "series":
+                series.append({"key": key, "value": kpi.scale(v), "count": int(n or 0)})
+    return kpis.Figure(
+        kpi.scale(value), int(value_n or 0), kpi.scale(previous), int(previous_n or 0), series
+    )
+
+
+ORIGINAL: dict = {}
+
+
+def explain(kpi, query) -> None:
+    """Print the plans of compute's statement and of the floor."""
+    from django.db import connection
+
+    from steward.core import kpis
+
+    d = kpis.dialect()
+    for label, (sql, params) in (
+        ("compute", kpis.statement(kpi, query, d)),
+        ("floor", floor_statement(kpi, query, d)),
+    ):
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if d.postgres else "EXPLAIN QUERY PLAN "
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            rows = cursor.fetchall()
+        print(f"--- {kpi.key}: {label}\n{sql}\n{params}")
+        for row in rows:
+            print("  " + " | ".join(str(x) for x in row))
 
 
 def main() -> None:
     args = parse_args()
-    url = setup_environment(args)
+    setup_environment(args)
     import django
 
     django.setup()
-    import datetime as dt
+    from django.core.management import call_command
+    from django.db import connection
 
-    from django.test import Client
-
+    from benchmarks import incident_history
     from steward.core import kpis
-    from steward.people import operations as people_ops
-    from steward.people.models import User
+    from steward.services.models import Service
 
-    now = int(time.time())
-    vendor = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     print(f"KPI benchmark: {args.incidents:,} incidents on {vendor}", flush=True)
-    started = time.perf_counter()
-    seed(args.incidents, now)
-    print(f"seeding: {time.perf_counter() - started:.1f} s", flush=True)
-
-    end = dt.datetime.fromtimestamp(now, dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    call_command("migrate", verbosity=0)
+    if not incident_history.loaded(args.incidents):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM incidents_incident")
+            if cursor.fetchone()[0]:
+                sys.exit("the database holds another load: run with --reload")
+        print(f"loading (load average {load_average()})", flush=True)
+        incident_history.load(args.incidents, int(time.time()), log=lambda m: print(m, flush=True))
+    else:
+        print("data already loaded (kept from an earlier run)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(created_at) FROM incidents_incident")
+        last = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM core_journalentry")
+        entries = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM incidents_handover")
+        handovers = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM slm_slaclock")
+        clocks = cursor.fetchone()[0]
+    if isinstance(last, str):
+        last = dt.datetime.fromisoformat(last)
+    last = last.replace(tzinfo=dt.UTC) if last.tzinfo is None else last
+    print(f"{entries:,} journal entries, {handovers:,} handovers, {clocks:,} SLA/OLA clocks")
+    end = last.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start = end - dt.timedelta(days=30)
-    agent = User.objects.get(username="agent1")
-    _, token = people_ops.create_api_token(agent, agent, name="bench", scope="read")
-    client = Client(headers={"Authorization": f"Bearer {token}"})
-    raw = Raw(url)
-    query_string = (
-        f"from={start.isoformat().replace('+00:00', 'Z')}&"
-        f"to={end.isoformat().replace('+00:00', 'Z')}&group_by={args.group_by}"
-    )
-    print(
-        f"period {start:%Y-%m-%d} to {end:%Y-%m-%d}, group_by={args.group_by}, "
-        f"{args.runs} runs each after 2 warm-ups (times in ms)"
-    )
-    # the cost of the request without a KPI: the catalogue (authentication, the practice
-    # switches, Django and ninja), the other part of the floor (docs/architecture.md)
-    trivial = []
-    for n in range(args.runs + 2):
+    service = Service.objects.order_by("id").first()
+
+    indexes = []
+    for statement in args.temp_index:
+        name = re.search(r"INDEX\s+(?:IF NOT EXISTS\s+)?(\w+)", statement, re.I).group(1)
+        table = re.search(r"\bON\s+(\w+)", statement, re.I).group(1)
         t0 = time.perf_counter()
-        assert client.get("/api/v1/kpis").status_code == 200
-        if n >= 2:
-            trivial.append((time.perf_counter() - t0) * 1000)
-    t50, t95 = quantiles(trivial)
-    print(f"request without a KPI (GET /api/v1/kpis): p50 {t50:.1f} ms, p95 {t95:.1f} ms")
-    print(
-        f"{'KPI':38} {'value':>10} | {'API p50':>8} {'p95':>8} | {'raw p50':>8} {'p95':>8} "
-        f"| p95/raw | p95/floor"
-    )
-    print("-" * 108)
-    worst = worst_floor = 0.0
-    for kpi in kpis.enabled_kpis():
-        path = f"/api/v1/kpis/{kpi.key}?{query_string}"
-        sql, params = kpis.statement(kpi, kpis.Query(start, end, {}, args.group_by))
-        api_times, raw_times, value = [], [], None
-        for n in range(args.runs + 2):
-            t0 = time.perf_counter()
-            response = client.get(path)
-            elapsed = time.perf_counter() - t0
-            assert response.status_code == 200, response.content
-            value = response.json()["value"]
-            raw_elapsed = raw.run(sql, params)
-            if n >= 2:
-                api_times.append(elapsed * 1000)
-                raw_times.append(raw_elapsed * 1000)
-        a50, a95 = quantiles(api_times)
-        r50, r95 = quantiles(raw_times)
-        ratio = a95 / r95 if r95 else float("inf")
-        floor = a95 / (r95 + t95)
-        worst = max(worst, ratio)
-        worst_floor = max(worst_floor, floor)
-        print(
-            f"{kpi.key:38} {value if value is not None else '—':>10} | {a50:8.1f} {a95:8.1f} | "
-            f"{r50:8.1f} {r95:8.1f} | {ratio:6.2f}x | {floor:5.2f}x",
-            flush=True,
-        )
-    print(f"worst p95/raw: {worst:.2f}x; worst p95/floor: {worst_floor:.2f}x (target <= 2x)")
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            cursor.execute(f"ANALYZE {table}")
+        indexes.append(name)
+        print(f"temporary index {name} ({time.perf_counter() - t0:.1f} s): {statement}")
+
+    if args.proposal:
+        ORIGINAL.update(compute=kpis.compute, statement=kpis.statement)
+        kpis.statement = proposed_statement(kpis.statement)
+        kpis.compute = proposed_compute
+        print("compute runs the proposed statement (--proposal)")
+    only = {k for k in args.only.split(",") if k}
+    chosen = [k for k in kpis.enabled_kpis() if not only or k.key in only]
+    variants = {
+        "month": ("the month", kpis.Query(start, end, {}, "")),
+        "day": ("the month by day", kpis.Query(start, end, {}, "day")),
+        "service": (
+            f"the month for one service ({service.name})",
+            kpis.Query(start, end, {"service": service.pk}, ""),
+        ),
+    }
+    worst = (0.0, "")
+    try:
+        for name in args.variants.split(","):
+            title, query = variants[name]
+            print(
+                f"\n{title}: {start:%Y-%m-%d} to {end:%Y-%m-%d}, {args.runs} runs each after "
+                f"1 warm-up (times in ms); load average at start {load_average()}",
+                flush=True,
+            )
+            print(
+                f"{'KPI':38} {'value':>9} | {'compute p50':>11} {'p95':>8} | "
+                f"{'floor p50':>9} {'p95':>8} | p95/floor | load 1m"
+            )
+            print("-" * 112)
+            for kpi in chosen:
+                if any(f not in kpi.dimensions for f in query.filters):
+                    continue
+                if args.explain:
+                    explain(kpi, query)
+                    continue
+                figure, computed, floors, floor_value = measure(kpi, query, args.runs)
+                if args.proposal:  # the proposal gives compute's figure, series included
+                    kpis.statement = ORIGINAL["statement"]
+                    expected = ORIGINAL["compute"](kpi, query)
+                    kpis.statement = proposed_statement(ORIGINAL["statement"])
+                    if expected != figure:
+                        print(f"  {kpi.key}: the proposal gives {figure}, compute {expected}")
+                c50, c95 = quantiles(computed)
+                f50, f95 = quantiles(floors)
+                ratio = c95 / f95 if f95 else float("inf")
+                if ratio > worst[0]:
+                    worst = (ratio, f"{kpi.key} ({name})")
+                value = "—" if figure.value is None else figure.value
+                check = ""
+                if query.group_by not in kpis.TIME_BUCKETS and floor_value != figure.value:
+                    check = f" (floor's value: {floor_value})"
+                print(
+                    f"{kpi.key:38} {value!s:>9} | {c50:11.1f} {c95:8.1f} | {f50:9.1f} "
+                    f"{f95:8.1f} | {ratio:8.2f}x | {os.getloadavg()[0]:6.2f}{check}",
+                    flush=True,
+                )
+    finally:
+        with connection.cursor() as cursor:
+            for name in indexes:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+    print(f"\nworst p95/floor: {worst[0]:.2f}x, {worst[1]} (target <= 2x)")
+    print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":
