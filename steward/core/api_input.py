@@ -28,6 +28,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.parser import Parser
 from pydantic import (
@@ -57,7 +58,7 @@ LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
 
 def _single_line(value: str) -> str:
     if _LINE_BREAKS.search(value):
-        raise ValueError("must be one line: no line breaks or tabs")
+        raise ValueError(_("must be one line: no line breaks or tabs"))
     return value
 
 
@@ -97,7 +98,7 @@ def _iso_text(value: Any) -> Any:
     if value is None or isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or _NUMERIC.match(value):
-        raise ValueError("must be an ISO 8601 date or time, e.g. 2026-04-24T13:30:00Z")
+        raise ValueError(_("must be an ISO 8601 date or time, e.g. 2026-04-24T13:30:00Z"))
     return value
 
 
@@ -108,7 +109,7 @@ def _in_utc(value: dt.datetime) -> dt.datetime:
     try:
         return value.astimezone(dt.UTC)
     except OverflowError as exc:
-        raise ValueError("is out of range") from exc
+        raise ValueError(_("is out of range")) from exc
 
 
 #: A moment in a query parameter (outside a :class:`QuerySchema`).
@@ -121,8 +122,10 @@ def text_problem(value: str) -> str | None:
     if found is None:
         return None
     if found.group() == "\x00":
-        return "must not contain NUL bytes"
-    return f"must not contain control characters (found U+{ord(found.group()):04X})"
+        return _("must not contain NUL bytes")
+    return _("must not contain control characters (found U+%(code)s)") % {
+        "code": f"{ord(found.group()):04X}"
+    }
 
 
 def _value_problem(value: Any) -> str | None:
@@ -131,7 +134,7 @@ def _value_problem(value: Any) -> str | None:
         return None
     if isinstance(value, int):
         if not INT64_MIN <= value <= INT64_MAX:
-            return f"must be between {INT64_MIN} and {INT64_MAX}"
+            return _("must be between %(min)s and %(max)s") % {"min": INT64_MIN, "max": INT64_MAX}
         return None
     if isinstance(value, str):
         return None if isinstance(value, Enum) else text_problem(value)
@@ -180,11 +183,11 @@ def _json_kind(cls: type, name: str) -> str | None:
 
 def _wrong_json_type(kind: str | None, value: Any) -> str | None:
     if kind == "bool" and value is not None and not isinstance(value, bool):
-        return "must be true or false"
+        return _("must be true or false")
     if kind == "int":
         items = value if isinstance(value, list) else [value]
         if any(v is not None and (isinstance(v, bool) or not isinstance(v, int)) for v in items):
-            return "must be a whole number (not text, a fraction or true/false)"
+            return _("must be a whole number (not text, a fraction or true/false)")
     return None
 
 
@@ -305,13 +308,15 @@ class JsonParser(Parser):
         if not _JSON_TYPE.match(content_type):
             raise BodyError(
                 415,
-                f"Send the body as JSON with 'Content-Type: application/json' "
-                f"(got {content_type or 'none'!r}).",
-                "must be sent as application/json",
+                _("Send the body as JSON with 'Content-Type: application/json' (got %(got)s).")
+                % {"got": repr(content_type or "none")},
+                _("must be sent as application/json"),
             )
         try:
             return json.loads(request.body)
         except (UnicodeDecodeError, ValueError) as exc:
             raise BodyError(
-                400, f"The body is not valid JSON: {exc}.", f"not valid JSON: {exc}"
+                400,
+                _("The body is not valid JSON: %(problem)s.") % {"problem": exc},
+                _("not valid JSON: %(problem)s") % {"problem": exc},
             ) from exc

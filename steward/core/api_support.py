@@ -15,6 +15,8 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DataError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -128,16 +130,50 @@ def _field_name(loc: tuple | list) -> str:
     return ".".join(parts) or "body"
 
 
+#: pydantic's own problems (English only) said as sentences in the reader's language; the
+#: context values (``max_length``, ``ge``...) are pydantic's.
+_PYDANTIC_PROBLEMS = {
+    "string_too_long": gettext_noop("at most %(max_length)s characters"),
+    "string_too_short": gettext_noop("at least %(min_length)s characters"),
+    "too_long": gettext_noop("at most %(max_length)s items"),
+    "too_short": gettext_noop("at least %(min_length)s items"),
+    "greater_than_equal": gettext_noop("must be %(ge)s or more"),
+    "greater_than": gettext_noop("must be more than %(gt)s"),
+    "less_than_equal": gettext_noop("must be %(le)s or less"),
+    "less_than": gettext_noop("must be less than %(lt)s"),
+    "string_type": gettext_noop("must be text"),
+    "int_type": gettext_noop("must be a whole number"),
+    "int_parsing": gettext_noop("must be a whole number"),
+    "int_from_float": gettext_noop("must be a whole number"),
+    "bool_type": gettext_noop("must be true or false"),
+    "bool_parsing": gettext_noop("must be true or false"),
+    "list_type": gettext_noop("must be a list"),
+    "datetime_parsing": gettext_noop("must be an ISO 8601 date and time"),
+    "datetime_from_date_parsing": gettext_noop("must be an ISO 8601 date and time"),
+    "date_parsing": gettext_noop("must be an ISO 8601 date"),
+    "date_from_datetime_parsing": gettext_noop("must be an ISO 8601 date"),
+    "enum": gettext_noop("must be one of %(expected)s"),
+    "literal_error": gettext_noop("must be one of %(expected)s"),
+}
+
+
 def _problem(err: dict, field: str) -> str:
     kind = err.get("type", "")
     if kind == "extra_forbidden":
-        return "unknown field"
+        return _("unknown field")
     if err.get("null_input"):
-        return "cannot be null"
+        return _("cannot be null")
     if kind == "missing":
-        return "a JSON object is required" if field == "body" else "required"
+        return _("a JSON object is required") if field == "body" else _("required")
     if kind in {"model_type", "model_attributes_type", "dict_type"} and field == "body":
-        return "must be a JSON object"
+        return _("must be a JSON object")
+    if kind in _PYDANTIC_PROBLEMS:
+        try:
+            return _(_PYDANTIC_PROBLEMS[kind]) % {
+                k: str(v) for k, v in (err.get("ctx") or {}).items()
+            }
+        except (KeyError, TypeError, ValueError):
+            pass
     return str(err.get("msg", "invalid")).removeprefix("Value error, ")
 
 
@@ -169,7 +205,7 @@ def install_error_handlers(api) -> None:
             name = _field_name(err.get("loc", ()))
             fields.setdefault(name, []).append(_problem(err, name))
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
-        return error_response(422, f"Invalid input — {summary}", fields)
+        return error_response(422, _("Invalid input — %(summary)s") % {"summary": summary}, fields)
 
     @api.exception_handler(DomainError)
     def _domain(request: HttpRequest, exc: DomainError):
@@ -181,7 +217,7 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(AuthenticationError)
     def _auth(request: HttpRequest, exc: AuthenticationError):
         response = error_response(
-            401, "Authentication required: sign in, or send 'Authorization: Bearer <token>'."
+            401, _("Authentication required: sign in, or send 'Authorization: Bearer <token>'.")
         )
         response["WWW-Authenticate"] = WWW_AUTHENTICATE
         return response
@@ -195,25 +231,29 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(Http404)
     def _404(request: HttpRequest, exc: Http404):
-        return error_response(404, "Not found.")
+        return error_response(404, _("Not found."))
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request: HttpRequest, exc: RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return error_response(
             413,
-            f"Request body is larger than the limit of {limit} bytes.",
-            {"body": [f"larger than {limit} bytes"]},
+            _("Request body is larger than the limit of %(limit)s bytes.") % {"limit": limit},
+            {"body": [_("larger than %(limit)s bytes") % {"limit": limit}]},
         )
 
     @api.exception_handler(TooManyFieldsSent)
     def _too_many(request: HttpRequest, exc: TooManyFieldsSent):
-        return error_response(413, "Too many fields in the request.", {"body": ["too many fields"]})
+        return error_response(
+            413, _("Too many fields in the request."), {"body": [_("too many fields")]}
+        )
 
     @api.exception_handler(MultiPartParserError)
     def _multipart(request: HttpRequest, exc: MultiPartParserError):
         return error_response(
-            400, f"The multipart body cannot be read: {exc}.", {"body": ["malformed multipart"]}
+            400,
+            _("The multipart body cannot be read: %(problem)s.") % {"problem": exc},
+            {"body": [_("malformed multipart")]},
         )
 
     @api.exception_handler(DataError)
@@ -221,7 +261,7 @@ def install_error_handlers(api) -> None:
         # A safety net: the input schemas refuse what the database cannot store, naming the
         # field. Reaching this means one of them let a value through: log it, answer 422.
         log.warning("database refused a value the input schemas let through: %s", exc)
-        return error_response(422, "A value cannot be stored: it is too long or out of range.")
+        return error_response(422, _("A value cannot be stored: it is too long or out of range."))
 
 
 #: Responses every endpoint may give, for the OpenAPI document (all in the one error shape).
@@ -247,6 +287,13 @@ def person_brief(user) -> dict | None:
     return {"id": user.pk, "username": user.username, "name": user.display_name}
 
 
+class NamedRef(Schema):
+    """A record as answers refer to one (the shape :func:`named_ref` gives)."""
+
+    id: int
+    name: str
+
+
 def named_ref(obj) -> dict | None:
     """A record as answers refer to one: ``{id, name}`` (a group, a service, a CI, a category)."""
     return None if obj is None else {"id": obj.pk, "name": obj.name}
@@ -259,7 +306,9 @@ def ref_or_422(queryset, field: str, pk: int | None, label: str):
         return None
     row = queryset.filter(pk=pk).first()
     if row is None:
-        raise ValidationError.field(field, f"{label} {pk} does not exist")
+        raise ValidationError.field(
+            field, _("%(label)s %(pk)s does not exist") % {"label": label, "pk": pk}
+        )
     return row
 
 
@@ -276,5 +325,7 @@ def visible_refs(queryset, actor, field: str, pks: list[int], label_plural: str)
     found = {r.pk: r for r in queryset.for_user(actor, "view").filter(pk__in=pks)}
     missing = [pk for pk in pks if pk not in found]
     if missing:
-        raise ValidationError.field(field, f"{label_plural} {missing} do not exist")
+        raise ValidationError.field(
+            field, _("%(label)s %(pks)s do not exist") % {"label": label_plural, "pks": missing}
+        )
     return [found[pk] for pk in dict.fromkeys(pks)]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     status = 400
@@ -53,9 +55,12 @@ class StaleVersion(Conflict):
 
     def __init__(self, expected: int, current: int):
         super().__init__(
-            f"The record was changed by someone else: you sent version {expected}, "
-            f"it is now at version {current}. Reload it and apply your change again.",
-            {"version": [f"stale: current version is {current}"]},
+            _(
+                "The record was changed by someone else: you sent version %(expected)s, "
+                "it is now at version %(current)s. Reload it and apply your change again."
+            )
+            % {"expected": expected, "current": current},
+            {"version": [_("stale: current version is %(current)s") % {"current": current}]},
         )
         self.current = current
 
@@ -65,10 +70,12 @@ class TransitionNotAllowed(Conflict):
 
     def __init__(self, current: str, target: str, allowed: Iterable[str], field: str = "to"):
         allowed = sorted(allowed)
-        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        allowed_text = ", ".join(allowed) if allowed else _("none (final state)")
+        values = {"current": repr(current), "target": repr(target), "allowed": allowed_text}
         super().__init__(
-            f"Cannot go from {current!r} to {target!r}. Allowed from {current!r}: {allowed_text}.",
-            {field: [f"not allowed from {current!r}; allowed: {allowed_text}"]},
+            _("Cannot go from %(current)s to %(target)s. Allowed from %(current)s: %(allowed)s.")
+            % values,
+            {field: [_("not allowed from %(current)s; allowed: %(allowed)s") % values]},
         )
         self.current = current
         self.allowed = allowed
@@ -91,4 +98,4 @@ class JournalImmutableError(DomainError):
     code = "journal_immutable"
 
     def __init__(self):
-        super().__init__("Journal entries are append-only: they cannot be changed or deleted.")
+        super().__init__(_("Journal entries are append-only: they cannot be changed or deleted."))

@@ -1,4 +1,16 @@
-"""Writing to the journal. Operations call :func:`record` once per change they make."""
+"""Writing to the journal. Operations call :func:`record` once per change they make.
+
+The journal is read by people in their own language, whoever wrote it:
+
+- a comment the system writes (not a person's words) is a :class:`~steward.core.texts.Text`:
+  ``record(..., comment=Text(gettext_noop("bulk load")))``. The entry keeps it (``comment_text``)
+  and the timeline says it in the reader's language; ``comment`` keeps it in the installation's
+  language for the API and exports. A person's own words (a reason, a note) stay a plain string.
+- the names of actions and of changed fields (``ownership_accepted``, ``first line``) are said
+  through :func:`describe`: each app gives its words once, with ``gettext_lazy``, in its
+  ``AppConfig.ready`` (``journal.describe(created=_("Created"))``); a name nobody described is
+  shown as it is spelled (``sla_started`` → "SLA started").
+"""
 
 from __future__ import annotations
 
@@ -12,6 +24,26 @@ from typing import Any
 from django.db import models
 
 from steward.core.models import JournalEntry
+from steward.core.texts import Text, default_language, stored
+
+#: what people call each action and changed field of the journal (lazy translations)
+_WORDS: dict[str, Any] = {}
+
+
+def describe(words: Mapping[str, Any] | None = None, /, **more: Any) -> None:
+    """Give the words for actions and changed fields (``name → gettext_lazy(...)``)."""
+    _WORDS.update(words or {}, **more)
+
+
+def words_for(name: str) -> Any:
+    """The described words for ``name`` (lazy: said in the active language), or None."""
+    return _WORDS.get(name)
+
+
+def _comment(comment: str | Text) -> tuple[str, dict | None]:
+    if isinstance(comment, Text):
+        return comment.render(default_language()), stored(comment)
+    return str(comment), None
 
 
 def _plain(value: Any) -> Any:
@@ -46,9 +78,11 @@ def record(
     obj: models.Model,
     action: str,
     changes: Mapping[str, list[Any]] | None = None,
-    comment: str = "",
+    comment: str | Text = "",
 ) -> JournalEntry:
-    """Append one journal entry about ``obj``."""
+    """Append one journal entry about ``obj`` (``comment``: a person's words, or the system's
+    as a :class:`Text`)."""
+    comment, comment_text = _comment(comment)
     return JournalEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         record_type=obj._meta.label_lower,
@@ -57,12 +91,14 @@ def record(
         action=action,
         changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (changes or {}).items()},
         comment=comment,
+        comment_text=comment_text,
     )
 
 
-def record_many(actor, objs: Iterable[models.Model], action: str, comment: str = "") -> int:
+def record_many(actor, objs: Iterable[models.Model], action: str, comment: str | Text = "") -> int:
     """Append one entry per object in one INSERT (bulk seeding and imports)."""
     actor_id = actor.pk if getattr(actor, "pk", None) else None
+    comment, comment_text = _comment(comment)
     entries = [
         JournalEntry(
             actor_id=actor_id,
@@ -71,6 +107,7 @@ def record_many(actor, objs: Iterable[models.Model], action: str, comment: str =
             record_label=str(o)[:200],
             action=action,
             comment=comment,
+            comment_text=comment_text,
         )
         for o in objs
     ]

@@ -43,6 +43,8 @@ class JournalEntry(models.Model):
     action = models.CharField(max_length=64)
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [before, after]}")
     comment = models.TextField(blank=True)
+    #: the system's comment as a core.texts.Text (JSON), said in each reader's language
+    comment_text = models.JSONField(null=True, blank=True)
 
     objects = JournalQuerySet.as_manager()
 

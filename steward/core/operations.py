@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from steward.core import journal, practices
 from steward.core.concurrency import save_versioned
@@ -20,15 +23,22 @@ def require(actor, action: str, obj: models.Model) -> None:
     if not model._default_manager.for_user(actor, action).filter(pk=obj.pk).exists():
         visible = model._default_manager.for_user(actor, "view").filter(pk=obj.pk).exists()
         if not visible:
-            raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.")
+            raise NotFound(
+                _("%(thing)s not found.") % {"thing": capfirst(model._meta.verbose_name)}
+            )
+        values = {"thing": model._meta.verbose_name}
         raise PermissionDenied(
-            f"You may not {action} this {model._meta.verbose_name}.",
+            _("You may not view this %(thing)s.") % values
+            if action == "view"
+            else _("You may not change this %(thing)s.") % values
         )
 
 
 def require_admin(actor, what: str) -> None:
+    """``what`` is what only administrators may do, as a phrase marked for translation
+    (``gettext_lazy("create users")``): the refusal is said in the reader's language."""
     if actor is not None and not actor.is_admin:
-        raise PermissionDenied(f"Only administrators may {what}.")
+        raise PermissionDenied(_("Only administrators may %(what)s.") % {"what": what})
 
 
 def full_clean(
@@ -45,7 +55,9 @@ def full_clean(
             for k, msgs in exc.message_dict.items()
         }
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in fields.items())
-        raise ValidationError(f"Invalid input — {summary}", fields) from exc
+        raise ValidationError(
+            _("Invalid input — %(summary)s") % {"summary": summary}, fields
+        ) from exc
 
 
 def get_visible(queryset, actor, pk, label: str):
@@ -56,7 +68,7 @@ def get_visible(queryset, actor, pk, label: str):
         else queryset.filter(pk=pk).first()
     )
     if row is None:
-        raise NotFound(f"{label} {pk} not found.")
+        raise NotFound(_("%(label)s %(pk)s not found.") % {"label": label, "pk": pk})
     return row
 
 
@@ -81,14 +93,14 @@ def set_practice_enabled(actor, key: str, enabled: bool):
     locked first, so two administrators switching dependent practices at once run one after
     the other and cannot leave a practice on without what it needs.
     """
-    require_admin(actor, "switch practices on or off")
+    require_admin(actor, gettext_lazy("switch practices on or off"))
     practice = practices.get(key)
     if practice is None:
-        raise NotFound(f"There is no practice {key!r}.")
+        raise NotFound(_("There is no practice %(key)s.") % {"key": repr(key)})
     if not practice.switchable:
         raise Conflict(
-            f"{practice.name} is part of the platform: it is always on.",
-            {"enabled": ["part of the platform: always on"]},
+            _("%(name)s is part of the platform: it is always on.") % {"name": practice.name},
+            {"enabled": [_("part of the platform: always on")]},
         )
     switchable = [p for p in practices.all_practices() if p.switchable]
     PracticeState.objects.bulk_create(
@@ -103,18 +115,28 @@ def set_practice_enabled(actor, key: str, enabled: bool):
         ]
         missing = [p for p in needed if not practices.is_on(p, stored) or not practices.get(p.key)]
         if missing:
+            values = {"name": practice.name, "needed": _names(missing)}
             raise PracticeDependency(
-                f"{practice.name} needs {_names(missing)}: switch "
-                f"{'it' if len(missing) == 1 else 'them'} on first.",
-                {"enabled": [f"needs {_names(missing)} on"]},
+                ngettext(
+                    "%(name)s needs %(needed)s: switch it on first.",
+                    "%(name)s needs %(needed)s: switch them on first.",
+                    len(missing),
+                )
+                % values,
+                {"enabled": [_("needs %(needed)s on") % values]},
             )
     else:
         needing = [p for p in practices.dependents(key) if practices.is_on(p, stored)]
         if needing:
+            values = {"name": practice.name, "needing": _names(needing)}
             raise PracticeDependency(
-                f"{_names(needing)} {'needs' if len(needing) == 1 else 'need'} "
-                f"{practice.name}: switch {_names(needing)} off first.",
-                {"enabled": [f"{_names(needing)} depends on it"]},
+                ngettext(
+                    "%(needing)s needs %(name)s: switch %(needing)s off first.",
+                    "%(needing)s need %(name)s: switch %(needing)s off first.",
+                    len(needing),
+                )
+                % values,
+                {"enabled": [_("%(needing)s depends on it") % values]},
             )
     row = rows[key]
     if row.enabled != enabled:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 #: Practice keys are lower-case words joined by underscores (they appear in URLs).
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -210,10 +211,10 @@ def practice_of(func) -> Practice | None:
 
 
 def off_message(practice: Practice) -> str:
-    return (
-        f"The {practice.name} practice is switched off; an administrator can switch it on "
-        "on the Practices page."
-    )
+    return _(
+        "The %(name)s practice is switched off; an administrator can switch it on on the "
+        "Practices page."
+    ) % {"name": practice.name}
 
 
 class PracticeGateMiddleware:

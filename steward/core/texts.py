@@ -9,9 +9,15 @@ extraction with ``gettext_noop`` and its parameters, and each reader renders it:
          number=incident.number, group=group.name, title=incident.title)
 
 Placeholders are ``%(name)s`` (``makemessages`` flags them python-format and ``msgfmt --check``
-refuses a translation that drops or renames one). Parameters are data (numbers, names, titles),
-never sentences of their own. A Text is stored as JSON (:meth:`as_json`) and rebuilt with
-:meth:`from_json`.
+refuses a translation that drops or renames one). Parameters are data (numbers, names, titles);
+a parameter that is itself words (a metric, a state: "breached") is a Text of its own and is
+said in the same language as the sentence::
+
+    Text(gettext_noop("%(label)s: the %(metric)s target is %(state)s."),
+         label=ticket.number, metric=Text(gettext_noop("resolution")),
+         state=Text(gettext_noop("breached")))
+
+A Text is stored as JSON (:meth:`as_json`) and rebuilt with :meth:`from_json`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ class Text:
 
     def __init__(self, msgid: str, /, **params):
         self.msgid = msgid
-        self.params = {k: v if isinstance(v, int | float) else str(v) for k, v in params.items()}
+        self.params = {
+            k: v if isinstance(v, int | float | Text) else str(v) for k, v in params.items()
+        }
 
     def render(self, language: str | None = None) -> str:
         """The sentence in ``language`` (or the active language when None)."""
@@ -35,10 +43,12 @@ class Text:
             return self._format(translation.gettext(self.msgid))
 
     def _format(self, template: str) -> str:
+        # nested Texts are said in the language active here (render() has set it)
+        params = {k: v.render() if isinstance(v, Text) else v for k, v in self.params.items()}
         try:
-            return template % self.params if self.params else template
+            return template % params if params else template
         except (KeyError, ValueError, TypeError):  # a broken translation: say it in English
-            return self.msgid % self.params if self.params else self.msgid
+            return self.msgid % params if params else self.msgid
 
     def __str__(self) -> str:
         return self.render()
@@ -47,17 +57,26 @@ class Text:
         return isinstance(other, Text) and (self.msgid, self.params) == (other.msgid, other.params)
 
     def __hash__(self) -> int:
-        return hash((self.msgid, tuple(sorted(self.params.items()))))
+        return hash((self.msgid, tuple(sorted((k, str(v)) for k, v in self.params.items()))))
 
     def __repr__(self) -> str:
         return f"Text({self.msgid!r}, **{self.params!r})"
 
     def as_json(self) -> dict:
-        return {"msgid": self.msgid, "params": self.params}
+        return {
+            "msgid": self.msgid,
+            "params": {
+                k: v.as_json() if isinstance(v, Text) else v for k, v in self.params.items()
+            },
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Text:
-        return cls(data["msgid"], **data.get("params", {}))
+        params = {
+            k: cls.from_json(v) if isinstance(v, dict) and "msgid" in v else v
+            for k, v in data.get("params", {}).items()
+        }
+        return cls(data["msgid"], **params)
 
 
 def render(value, language: str | None = None) -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from steward.core.errors import TransitionNotAllowed, ValidationError
 
 Guard = Callable[..., None]
@@ -48,7 +50,6 @@ class TransitionTable:
 
     def refusal(self, current: str, target: str) -> str:
         """A refused move as a sentence, with the states' labels."""
-        from django.utils.translation import gettext as _
 
         def label(state):
             return str(self.labels.get(state, state))
@@ -85,7 +86,8 @@ class TransitionTable:
         if target not in self.transitions:
             raise ValidationError.field(
                 field_name,
-                f"unknown state {target!r}; states are: {', '.join(sorted(self.transitions))}",
+                _("unknown state %(target)s; states are: %(states)s")
+                % {"target": repr(target), "states": ", ".join(sorted(self.transitions))},
             )
         if not self.can(current, target):
             refused = TransitionNotAllowed(current, target, self.allowed(current), field=field_name)

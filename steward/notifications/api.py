@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from steward.core.api_input import Id, StrictSchema
@@ -91,13 +92,13 @@ def read_some(request: HttpRequest, payload: MarkReadIn):
     see change nothing, exactly like ids that do not exist."""
     fields = payload.model_fields_set
     if "ids" in fields and "all" in fields:
-        raise ValidationError.field("all", "give either ids or all, not both")
+        raise ValidationError.field("all", _("give either ids or all, not both"))
     if "all" in fields:
         if payload.all is not True:
-            raise ValidationError.field("all", "must be true (to mark some, send ids)")
+            raise ValidationError.field("all", _("must be true (to mark some, send ids)"))
         return {"updated": operations.mark_all_read(request.auth)}
     if "ids" not in fields:
-        raise ValidationError.field("ids", "required: the ids to mark read, or all: true")
+        raise ValidationError.field("ids", _("required: the ids to mark read, or all: true"))
     return {"updated": operations.mark_read_many(request.auth, payload.ids)}
 
 

@@ -8,7 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
+
+        journal.describe(requeued=_("Sent again"), attempts=_("Attempts"), to_address=_("Address"))
 
         # The Huey consumer discovers ``tasks`` modules only; register the outbox jobs here.
         from steward.notifications import jobs  # noqa: F401

@@ -1,6 +1,7 @@
 """Enumerations of the notifications app, as string-valued choices."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailStatus(models.TextChoices):
@@ -10,7 +11,7 @@ class EmailStatus(models.TextChoices):
     ``claimed_until``; ``sent`` and ``failed`` are final.
     """
 
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

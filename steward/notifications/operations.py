@@ -23,6 +23,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core import journal
 from steward.core.errors import NotFound, ValidationError
@@ -59,7 +61,7 @@ def _check_link(link: str) -> str:
         (link.startswith("/") and not link.startswith("//"))
         or link.startswith(("https://", "http://"))
     ):
-        raise ValidationError.field("link", "must be a path starting with / or an http(s) URL")
+        raise ValidationError.field("link", _("must be a path starting with / or an http(s) URL"))
     return link
 
 
@@ -176,7 +178,9 @@ def send_email(to: str, subject: str, body: str) -> OutboundEmail:
     try:
         validate_email(to)
     except DjangoValidationError as exc:
-        raise ValidationError.field("to", f"{to!r} is not an email address") from exc
+        raise ValidationError.field(
+            "to", _("%(address)s is not an email address") % {"address": repr(to)}
+        ) from exc
     # one statement, in the caller's transaction (or its own)
     row = OutboundEmail.objects.create(to_address=to, subject=_clean_subject(subject), body=body)
     _deliver_on_commit([row])
@@ -198,11 +202,11 @@ def mark_read(actor, notification: Notification) -> Notification:
     other members' read state does not change. Returns the row as the actor sees it
     (``my_read_at`` set; ``notification`` gets the same read times)."""
     if actor is None or not actor.is_authenticated:
-        raise NotFound(f"Notification {notification.pk} not found.")
+        raise NotFound(_("Notification %(id)s not found.") % {"id": notification.pk})
     groups = group_ids(actor)
     row = inbox(actor, groups).filter(pk=notification.pk).first()
     if row is None:
-        raise NotFound(f"Notification {notification.pk} not found.")
+        raise NotFound(_("Notification %(id)s not found.") % {"id": notification.pk})
     if row.my_read_at is None:
         now = timezone.now()
         if row.group_id is None:
@@ -261,10 +265,12 @@ def mark_all_read(actor) -> int:
 @transaction.atomic
 def requeue(actor, email: OutboundEmail) -> OutboundEmail:
     """Give a failed (or waiting) email a fresh set of attempts, starting now. Admins only."""
-    require_admin(actor, "retry outbound email")
+    require_admin(actor, gettext_lazy("retry outbound email"))
     if email.status not in (EmailStatus.FAILED, EmailStatus.PENDING):
         raise ValidationError.field(
-            "status", f"only failed or pending mail can be retried, this one is {email.status}"
+            "status",
+            _("only failed or pending mail can be retried, this one is %(status)s")
+            % {"status": email.get_status_display()},
         )
     before = journal.snapshot(email, ["status", "attempts"])
     updated = OutboundEmail.objects.filter(pk=email.pk, status=email.status).update(
@@ -274,7 +280,7 @@ def requeue(actor, email: OutboundEmail) -> OutboundEmail:
         claimed_until=None,
     )
     if not updated:
-        raise ValidationError.field("status", "the email changed meanwhile; reload it")
+        raise ValidationError.field("status", _("the email changed meanwhile; reload it"))
     email.refresh_from_db()
     journal.record(
         actor,

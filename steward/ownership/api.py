@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -103,7 +105,7 @@ def list_processes(request, filters: Query[ProcessFilters], page: Query[PagePara
     "/processes", response={201: ProcessOut, **ERRORS}, summary="Create a process (admins)"
 )
 def create_process(request, payload: ProcessCreate):
-    require_admin(request.auth, "create processes")
+    require_admin(request.auth, gettext_lazy("create processes"))
     data = payload.dict()
     data["owner"] = _visible_user(request.auth, "owner", data["owner"])
     data["managers"] = _visible_users(request.auth, "managers", data["managers"])
@@ -211,12 +213,14 @@ def _cells(actor, process: Process, rows: list[dict], activity: Activity | None 
         act = activity or activities.get(r.get("activity"))
         if act is None:
             problems.setdefault(f"{where}.activity", []).append(
-                f"activity {r.get('activity')} is not part of this process"
+                _("activity %(id)s is not part of this process") % {"id": r.get("activity")}
             )
             continue
         for key, table in (("group", groups), ("user", users), ("accountable_person", users)):
             if r.get(key) is not None and r[key] not in table:
-                problems.setdefault(f"{where}.{key}", []).append(f"{key} {r[key]} does not exist")
+                problems.setdefault(f"{where}.{key}", []).append(
+                    _("%(label)s %(pk)s does not exist") % {"label": key, "pk": r[key]}
+                )
         cells.append(
             ops.Cell(
                 activity=act,
@@ -229,7 +233,9 @@ def _cells(actor, process: Process, rows: list[dict], activity: Activity | None 
         )
     if problems:
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"Invalid RACI matrix — {summary}", problems)
+        raise ValidationError(
+            _("Invalid RACI matrix — %(summary)s") % {"summary": summary}, problems
+        )
     return cells
 
 
@@ -264,7 +270,9 @@ def put_activity_raci(request, process_id: Id, activity_id: Id, payload: Activit
     process = _process(request.auth, process_id)
     activity = Activity.objects.filter(process=process, pk=activity_id).first()
     if activity is None:
-        raise ValidationError.field("activity", f"activity {activity_id} is not in this process")
+        raise ValidationError.field(
+            "activity", _("activity %(id)s is not in this process") % {"id": activity_id}
+        )
     cells = _cells(request.auth, process, [a.dict() for a in payload.assignments], activity)
     ops.set_raci(request.auth, process, version=payload.version, cells=cells, activities=[activity])
     return raci_out(*_matrix(request.auth, process_id))
@@ -285,7 +293,7 @@ def validate_raci(request, process_id: Id):
         "warnings": len(findings) - errors,
         "findings": findings,
         "rules": [
-            {"key": r.key, "severity": r.severity, "description": r.description}
+            {"key": r.key, "severity": r.severity, "description": str(r.description)}
             for r in validation.RULES
         ],
     }
@@ -313,7 +321,7 @@ def export_raci_csv(request, process_id: Id):
 
 def _require_it(actor) -> None:
     if not actor.is_it:
-        raise PermissionDenied("Ownership gaps are for IT staff.")
+        raise PermissionDenied(_("Ownership gaps are for IT staff."))
 
 
 @router.get(

@@ -8,10 +8,13 @@ class OwnershipConfig(AppConfig):
     verbose_name = "Ownership: processes, RACI and gaps"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry
         from steward.ownership import demo, gaps
         from steward.ownership import registrations as r
+
+        journal.describe(r.JOURNAL_WORDS)
 
         def is_it(user):
             return user.is_it

@@ -1,21 +1,22 @@
 """Enumerations of the ownership app, as string-valued choices."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Letter(models.TextChoices):
-    RESPONSIBLE = "R", "Responsible"
-    ACCOUNTABLE = "A", "Accountable"
-    CONSULTED = "C", "Consulted"
-    INFORMED = "I", "Informed"
+    RESPONSIBLE = "R", _("Responsible")
+    ACCOUNTABLE = "A", _("Accountable")
+    CONSULTED = "C", _("Consulted")
+    INFORMED = "I", _("Informed")
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", "Error"
-    WARNING = "warning", "Warning"
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
 
 
 class PartyKind(models.TextChoices):
-    ROLE = "role", "Role"
-    GROUP = "group", "Group"
-    USER = "user", "Person"
+    ROLE = "role", _("Role")
+    GROUP = "group", _("Group")
+    USER = "user", _("Person")

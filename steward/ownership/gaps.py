@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core.practices import contributions
 from steward.ownership.choices import PartyKind, Severity
@@ -52,7 +54,7 @@ def providers() -> list[GapProvider]:
 
 
 def kinds() -> list[dict]:
-    return [{"kind": p.kind, "label": p.label} for p in providers()]
+    return [{"kind": p.kind, "label": str(p.label)} for p in providers()]
 
 
 def collect(user=None) -> list[dict]:
@@ -85,7 +87,8 @@ def for_admins(collect_all: Callable[[], list[dict]]) -> Callable[[User], list[d
 
 # --- building blocks ----------------------------------------------------------------------------
 
-ADMINS = {"kind": PartyKind.ROLE, "id": Role.ADMIN.value, "name": str(Role.ADMIN.label)}
+#: (its ``name`` is said in the reader's language when a gap is built: see :func:`gap`)
+ADMINS = {"kind": PartyKind.ROLE, "id": Role.ADMIN.value, "name": "Administrator"}
 
 
 def person(user: User) -> dict:
@@ -102,7 +105,11 @@ def gap(kind, record_type, obj, problem, fix_by, link, severity=Severity.ERROR) 
         "severity": severity,
         "record": {"type": record_type, "id": obj.pk, "name": str(obj)},
         "problem": problem,
-        "fix_by": fix_by,
+        "fix_by": (
+            {**fix_by, "name": str(Role(fix_by["id"]).label)}
+            if fix_by["kind"] == PartyKind.ROLE and fix_by["id"] in Role.values
+            else fix_by
+        ),
         "link": link,
     }
 
@@ -125,7 +132,8 @@ def services_without_active_owner() -> list[dict]:
             "service_owner_inactive",
             "service",
             s,
-            f"the service owner {s.owner} has an inactive account: nobody answers for the service",
+            _("the service owner %(owner)s has an inactive account: nobody answers for the service")
+            % {"owner": s.owner},
             ADMINS,
             page("services:detail", s.pk, f"services/{s.pk}"),
         )
@@ -162,10 +170,13 @@ def services_ownership_not_accepted(only_for: User | None = None) -> list[dict]:
                 "service_ownership_not_accepted",
                 "service",
                 s,
-                f"{who} has not accepted ownership of the service"
+                _("%(person)s has not accepted ownership of the service") % {"person": who}
                 if proposed is None or proposed.pk == s.owner_id
-                else f"{proposed} is proposed as owner and has not accepted; "
-                f"{s.owner} still answers for it",
+                else _(
+                    "%(proposed)s is proposed as owner and has not accepted; %(owner)s still "
+                    "answers for it"
+                )
+                % {"proposed": proposed, "owner": s.owner},
                 person(who),
                 page("services:detail", s.pk, f"services/{s.pk}"),
                 Severity.WARNING,
@@ -185,7 +196,7 @@ def services_past_review() -> list[dict]:
             "service_review_overdue",
             "service",
             s,
-            f"the service review was due on {s.review_date.isoformat()}",
+            _("the service review was due on %(date)s") % {"date": s.review_date.isoformat()},
             person(s.owner) if s.owner.is_active else ADMINS,
             page("services:detail", s.pk, f"services/{s.pk}"),
             Severity.WARNING,
@@ -199,9 +210,9 @@ def processes_without_owner() -> list[dict]:
     out = []
     for p in rows.select_related("owner").order_by("name"):
         problem = (
-            "the process has no process owner"
+            _("the process has no process owner")
             if p.owner is None
-            else f"the process owner {p.owner} has an inactive account"
+            else _("the process owner %(owner)s has an inactive account") % {"owner": p.owner}
         )
         out.append(
             gap(
@@ -257,9 +268,10 @@ def groups_without_manager() -> list[dict]:
             "group_without_manager",
             "group",
             g,
-            "the group has no manager"
+            _("the group has no manager")
             if g.manager is None
-            else f"the group manager {g.manager} has an inactive account",
+            else _("the group manager %(manager)s has an inactive account")
+            % {"manager": g.manager},
             ADMINS,
             page("people:group_detail", g.pk, f"groups/{g.pk}"),
         )
@@ -280,7 +292,7 @@ def groups_without_members() -> list[dict]:
             "group_without_members",
             "group",
             g,
-            "the group has no active members: work assigned to it waits for nobody",
+            _("the group has no active members: work assigned to it waits for nobody"),
             person(g.manager) if g.manager and g.manager.is_active else ADMINS,
             page("people:group_detail", g.pk, f"groups/{g.pk}"),
         )
@@ -300,9 +312,9 @@ def cis_without_owner_group() -> list[dict]:
             "ci_without_owner_group",
             "ci",
             ci,
-            "the configuration item has no owner group"
+            _("the configuration item has no owner group")
             if ci.owner_group is None
-            else f"the owner group {ci.owner_group} is inactive",
+            else _("the owner group %(group)s is inactive") % {"group": ci.owner_group},
             ADMINS,
             page("ci_detail", ci.pk, f"cis/{ci.pk}"),
         )
@@ -314,48 +326,54 @@ def cis_without_owner_group() -> list[dict]:
 PROVIDERS = (
     GapProvider(
         "service_owner_inactive",
-        "Services without an active owner",
+        gettext_lazy("Services without an active owner"),
         services_without_active_owner,
         10,
         for_admins(services_without_active_owner),
     ),
     GapProvider(
         "service_ownership_not_accepted",
-        "Services whose owner has not accepted ownership",
+        gettext_lazy("Services whose owner has not accepted ownership"),
         services_ownership_not_accepted,
         12,
         lambda user: services_ownership_not_accepted(only_for=user),
     ),
     GapProvider(
-        "service_review_overdue", "Services past their review date", services_past_review, 15
+        "service_review_overdue",
+        gettext_lazy("Services past their review date"),
+        services_past_review,
+        15,
     ),
     GapProvider(
         "process_without_owner",
-        "Processes without an owner",
+        gettext_lazy("Processes without an owner"),
         processes_without_owner,
         20,
         for_admins(processes_without_owner),
     ),
     GapProvider(
         "raci",
-        "Activities breaking the RACI rules",
+        gettext_lazy("Activities breaking the RACI rules"),
         raci_errors,
         30,
         lambda user: raci_errors(only_for=user),
     ),
     GapProvider(
         "group_without_manager",
-        "Groups without a manager",
+        gettext_lazy("Groups without a manager"),
         groups_without_manager,
         40,
         for_admins(groups_without_manager),
     ),
     GapProvider(
-        "group_without_members", "Groups without active members", groups_without_members, 41
+        "group_without_members",
+        gettext_lazy("Groups without active members"),
+        groups_without_members,
+        41,
     ),
     GapProvider(
         "ci_without_owner_group",
-        "CIs without an owner group",
+        gettext_lazy("CIs without an owner group"),
         cis_without_owner_group,
         50,
         for_admins(cis_without_owner_group),

@@ -164,7 +164,7 @@ class RaciAssignment(models.Model):
     @property
     def party_name(self) -> str:
         if self.role:
-            return Role(self.role).label
+            return str(Role(self.role).label)
         return str(self.group if self.group_id else self.user)
 
     @classmethod

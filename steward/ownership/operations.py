@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -26,9 +28,11 @@ ACTIVITY_FIELDS = ["name", "description", "order"]
 
 def _check_owner(owner: User | None) -> None:
     if owner is None:
-        raise ValidationError.field("owner", "required: every process has a process owner")
+        raise ValidationError.field("owner", _("required: every process has a process owner"))
     if not owner.is_active:
-        raise ValidationError.field("owner", f"user {owner.username!r} is inactive")
+        raise ValidationError.field(
+            "owner", _("user %(username)s is inactive") % {"username": repr(owner.username)}
+        )
 
 
 def _managers(process: Process) -> list[str]:
@@ -37,7 +41,7 @@ def _managers(process: Process) -> list[str]:
 
 @transaction.atomic
 def create_process(actor, *, managers: Iterable[User] = (), **fields) -> Process:
-    require_admin(actor, "create processes")
+    require_admin(actor, gettext_lazy("create processes"))
     _check_owner(fields.get("owner"))
     process = Process(**fields)
     full_clean(process)
@@ -66,8 +70,8 @@ def update_process(
     if "owner" in changes:
         if actor is not None and not actor.is_admin:
             raise PermissionDenied(
-                "Only administrators may change a process's owner.",
-                {"owner": ["only administrators may change this"]},
+                _("Only administrators may change a process's owner."),
+                {"owner": [_("only administrators may change this")]},
             )
         _check_owner(changes["owner"])
     before = journal.snapshot(process, PROCESS_FIELDS) | {"managers": _managers(process)}
@@ -129,19 +133,20 @@ def _check_cells(cells: list[Cell], activities: dict[int, Activity]) -> None:
         where = f"assignments.{i}"
         if c.activity.pk not in activities:
             problems.setdefault(f"{where}.activity", []).append(
-                f"activity {c.activity.pk} is not part of this process"
+                _("activity %(id)s is not part of this process") % {"id": c.activity.pk}
             )
         if c.letter not in Letter.values:
-            problems.setdefault(f"{where}.letter", []).append("must be one of R, A, C, I")
+            problems.setdefault(f"{where}.letter", []).append(_("must be one of R, A, C, I"))
         parties = [p for p in (c.role, c.group, c.user) if p]
         if len(parties) != 1:
             problems.setdefault(where, []).append(
-                f"give exactly one of role, group or user (got {len(parties) or 'none'})"
+                _("give exactly one of role, group or user (got %(count)s)")
+                % {"count": len(parties) or _("none")}
             )
             continue
         if c.accountable_person is not None and (c.letter != Letter.ACCOUNTABLE or c.user):
             problems.setdefault(f"{where}.accountable_person", []).append(
-                "only for a role or group given A"
+                _("only for a role or group given A")
             )
         key = (
             c.activity.pk,
@@ -152,12 +157,15 @@ def _check_cells(cells: list[Cell], activities: dict[int, Activity]) -> None:
         )
         if key in seen:
             problems.setdefault(where, []).append(
-                f"duplicate: {_describe(c)} appears twice on {c.activity.name!r}"
+                _("duplicate: %(cell)s appears twice on %(activity)s")
+                % {"cell": _describe(c), "activity": repr(c.activity.name)}
             )
         seen.add(key)
     if problems:
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"Invalid RACI matrix — {summary}", problems)
+        raise ValidationError(
+            _("Invalid RACI matrix — %(summary)s") % {"summary": summary}, problems
+        )
 
 
 @transaction.atomic
@@ -180,7 +188,7 @@ def set_raci(
     own = {a.pk: a for a in process.activities.all()}
     scope = own if activities is None else {a.pk: a for a in activities}
     if set(scope) - set(own):
-        raise ValidationError.field("activity", "the activity is not part of this process")
+        raise ValidationError.field("activity", _("the activity is not part of this process"))
     _check_cells(cells, scope)
     save_versioned(process, version, [])
     current = RaciAssignment.objects.filter(activity_id__in=scope).select_related(

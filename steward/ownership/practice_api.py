@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import StringConstraints
 
@@ -46,7 +47,7 @@ class PracticeSwitch(StrictSchema):
 
 def _require_it(user) -> None:
     if not user.is_it:
-        raise PermissionDenied("Only IT staff may read the practices.")
+        raise PermissionDenied(_("Only IT staff may read the practices."))
 
 
 @router.get(

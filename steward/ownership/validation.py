@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.ownership.choices import Letter, Severity
 from steward.ownership.models import Activity, Process, RaciAssignment
@@ -40,7 +43,7 @@ class Rule:
 
 
 def _who(a: RaciAssignment) -> str:
-    return f"{a.get_role_display()} (role)" if a.role else a.party_name
+    return _("%(role)s (role)") % {"role": a.get_role_display()} if a.role else a.party_name
 
 
 def _by(rows: list[RaciAssignment], *letters: str) -> list[RaciAssignment]:
@@ -50,10 +53,13 @@ def _by(rows: list[RaciAssignment], *letters: str) -> list[RaciAssignment]:
 def _one_accountable(rows, ctx):
     accountable = _by(rows, Letter.ACCOUNTABLE)
     if not accountable:
-        yield "nobody is accountable (A): give exactly one party the A"
+        yield _("nobody is accountable (A): give exactly one party the A")
     elif len(accountable) > 1:
         names = ", ".join(_who(a) for a in accountable)
-        yield f"{len(accountable)} parties are accountable ({names}): exactly one may be"
+        yield _("%(count)s parties are accountable (%(names)s): exactly one may be") % {
+            "count": len(accountable),
+            "names": names,
+        }
 
 
 def _accountable_person(rows, ctx):
@@ -62,19 +68,22 @@ def _accountable_person(rows, ctx):
             continue
         person = a.accountable_person
         if person is None:
-            yield f"{_who(a)} is accountable but names no accountable person"
+            yield _("%(party)s is accountable but names no accountable person") % {"party": _who(a)}
         elif a.group_id and (a.group_id, person.pk) not in ctx.group_people:
-            yield (
-                f"the accountable person {person} is neither a member nor the manager of "
-                f"group {a.group}"
-            )
+            yield _(
+                "the accountable person %(person)s is neither a member nor the manager of "
+                "group %(group)s"
+            ) % {"person": person, "group": a.group}
         elif a.role and (person.pk, a.role) not in ctx.user_roles:
-            yield f"the accountable person {person} does not hold the role {a.get_role_display()}"
+            yield _("the accountable person %(person)s does not hold the role %(role)s") % {
+                "person": person,
+                "role": a.get_role_display(),
+            }
 
 
 def _responsible(rows, ctx):
     if not _by(rows, Letter.RESPONSIBLE):
-        yield "nobody is responsible (R): give at least one party the R"
+        yield _("nobody is responsible (R): give at least one party the R")
 
 
 def _accountable_not_informed(rows, ctx):
@@ -82,72 +91,97 @@ def _accountable_not_informed(rows, ctx):
     informed_keys = {a.party_key for a in informed}
     for a in _by(rows, Letter.ACCOUNTABLE):
         if a.party_key in informed_keys:
-            yield f"{_who(a)} is both accountable (A) and informed (I)"
+            yield _("%(party)s is both accountable (A) and informed (I)") % {"party": _who(a)}
         elif a.accountable_person_id and ("user", a.accountable_person_id) in informed_keys:
-            yield (
-                f"{a.accountable_person} answers for the A of {_who(a)} and is also informed (I)"
-            )
+            yield _("%(person)s answers for the A of %(party)s and is also informed (I)") % {
+                "person": a.accountable_person,
+                "party": _who(a),
+            }
 
 
 def _too_many_consulted_informed(rows, ctx):
     n = len(_by(rows, Letter.CONSULTED, Letter.INFORMED))
     if n > MAX_CONSULTED_INFORMED:
-        yield (
-            f"{n} parties are consulted or informed (more than {MAX_CONSULTED_INFORMED}): "
-            "keep only those who need it"
-        )
+        yield _(
+            "%(count)s parties are consulted or informed (more than %(max)s): keep only those "
+            "who need it"
+        ) % {"count": n, "max": MAX_CONSULTED_INFORMED}
 
 
 def _inactive_user(rows, ctx):
     for a in _by(rows, Letter.RESPONSIBLE, Letter.ACCOUNTABLE):
         if a.user_id and not a.user.is_active:
-            yield f"{a.letter} points at {a.user}, whose account is inactive"
+            yield _("%(letter)s points at %(user)s, whose account is inactive") % {
+                "letter": a.letter,
+                "user": a.user,
+            }
         if a.accountable_person_id and not a.accountable_person.is_active:
-            yield f"the accountable person {a.accountable_person} has an inactive account"
+            yield _("the accountable person %(person)s has an inactive account") % {
+                "person": a.accountable_person
+            }
 
 
 def _empty_party(rows, ctx):
     for a in _by(rows, Letter.RESPONSIBLE, Letter.ACCOUNTABLE):
         if a.group_id:
             if not a.group.is_active:
-                yield f"{a.letter} points at group {a.group}, which is inactive"
+                yield _("%(letter)s points at group %(group)s, which is inactive") % {
+                    "letter": a.letter,
+                    "group": a.group,
+                }
             elif not ctx.group_active_members.get(a.group_id):
-                yield f"{a.letter} points at group {a.group}, which has no active members"
+                yield _("%(letter)s points at group %(group)s, which has no active members") % {
+                    "letter": a.letter,
+                    "group": a.group,
+                }
         elif a.role and not ctx.role_holders.get(a.role):
-            yield f"{a.letter} points at the role {a.get_role_display()}, which nobody holds"
+            yield _("%(letter)s points at the role %(role)s, which nobody holds") % {
+                "letter": a.letter,
+                "role": a.get_role_display(),
+            }
 
 
 RULES: list[Rule] = [
-    Rule("one_accountable", Severity.ERROR, "Exactly one A per activity.", _one_accountable),
+    Rule(
+        "one_accountable",
+        Severity.ERROR,
+        gettext_lazy("Exactly one A per activity."),
+        _one_accountable,
+    ),
     Rule(
         "accountable_person",
         Severity.ERROR,
-        "A role or group given A names one accountable person who belongs to it.",
+        gettext_lazy("A role or group given A names one accountable person who belongs to it."),
         _accountable_person,
     ),
-    Rule("responsible", Severity.ERROR, "At least one R per activity.", _responsible),
+    Rule("responsible", Severity.ERROR, gettext_lazy("At least one R per activity."), _responsible),
     Rule(
         "accountable_not_informed",
         Severity.ERROR,
-        "Nobody is both A and I on one activity.",
+        gettext_lazy("Nobody is both A and I on one activity."),
         _accountable_not_informed,
     ),
     Rule(
         "too_many_consulted_informed",
         Severity.WARNING,
-        f"At most {MAX_CONSULTED_INFORMED} C and I entries on one activity.",
+        format_lazy(
+            gettext_lazy("At most {count} C and I entries on one activity."),
+            count=MAX_CONSULTED_INFORMED,
+        ),
         _too_many_consulted_informed,
     ),
     Rule(
         "inactive_user",
         Severity.ERROR,
-        "R and A (and accountable persons) are active users.",
+        gettext_lazy("R and A (and accountable persons) are active users."),
         _inactive_user,
     ),
     Rule(
         "empty_party",
         Severity.ERROR,
-        "R and A groups are active and have active members; R and A roles have holders.",
+        gettext_lazy(
+            "R and A groups are active and have active members; R and A roles have holders."
+        ),
         _empty_party,
     ),
 ]

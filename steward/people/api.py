@@ -4,6 +4,7 @@ authorize through ``for_user``, call an operation, serialize."""
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -218,7 +219,7 @@ def _contact(actor, org_id: int, contact_id: int) -> OrganizationContact:
         .first()
     )
     if contact is None:
-        raise NotFound(f"Contact {contact_id} not found.")
+        raise NotFound(_("Contact %(id)s not found.") % {"id": contact_id})
     return contact
 
 
@@ -340,7 +341,7 @@ def update_group(request, group_id: Id, payload: GroupUpdate):
     if data.get("members") is not None:
         data["members"] = _users_ref(request.auth, "members", data["members"])
     elif "members" in data:
-        raise ValidationError.field("members", "must be a list of user ids")
+        raise ValidationError.field("members", _("must be a list of user ids"))
     ops.update_group(request.auth, group, version=data.pop("version"), **data)
     return group_out(_group_detail(request.auth, group.pk), members=True)
 
@@ -382,5 +383,5 @@ def create_token(request, payload: TokenCreate):
 def revoke_token(request, token_id: Id):
     token = ApiToken.objects.for_user(request.auth, "view").filter(pk=token_id).first()
     if token is None:
-        raise NotFound(f"Token {token_id} not found.")
+        raise NotFound(_("Token %(id)s not found.") % {"id": token_id})
     return ops.revoke_api_token(request.auth, token)

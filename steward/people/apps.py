@@ -8,10 +8,13 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
         from steward.people import demo
         from steward.people import registrations as r
+
+        journal.describe(r.JOURNAL_WORDS)
 
         register_practice(
             Practice(

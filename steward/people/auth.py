@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -182,18 +183,19 @@ class TokenAuth(HttpBearer):
             or (row.expires_at and row.expires_at <= now)
         ):
             return None
+        # A token's answers (messages, notifications, refusals) are in its owner's language, as
+        # pages are (LocaleMiddleware activates a language afresh on every request).
+        if row.user.language in dict(settings.LANGUAGES):
+            translation.activate(row.user.language)
         if row.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
             raise PermissionDenied(
-                f"This token has scope '{row.scope}': it can read but not write.",
-                {"authorization": ["token scope 'read' cannot write"]},
+                _("This token has scope '%(scope)s': it can read but not write.")
+                % {"scope": row.scope},
+                {"authorization": [_("token scope 'read' cannot write")]},
             )
         people_ops.note_token_used(row, now)
         request.user = row.user
         request.api_token = row
-        # A token's answers (messages, notifications) are in its owner's language, as pages are
-        # (LocaleMiddleware activates a language afresh on every request).
-        if row.user.language in dict(settings.LANGUAGES):
-            translation.activate(row.user.language)
         return row.user
 
 

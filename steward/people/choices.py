@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    REQUESTER = "requester", "Requester"
-    AGENT = "agent", "Agent"
-    GROUP_MANAGER = "group_manager", "Group manager"
-    PROCESS_OWNER = "process_owner", "Process owner"
-    SERVICE_OWNER = "service_owner", "Service owner"
-    CHANGE_MANAGER = "change_manager", "Change manager"
-    ADMIN = "admin", "Administrator"
+    REQUESTER = "requester", _("Requester")
+    AGENT = "agent", _("Agent")
+    GROUP_MANAGER = "group_manager", _("Group manager")
+    PROCESS_OWNER = "process_owner", _("Process owner")
+    SERVICE_OWNER = "service_owner", _("Service owner")
+    CHANGE_MANAGER = "change_manager", _("Change manager")
+    ADMIN = "admin", _("Administrator")
 
 
 #: Roles that work inside IT (everything but requester): they see the whole organisation.
@@ -20,8 +20,8 @@ IT_ROLES = frozenset(r.value for r in Role) - {Role.REQUESTER.value}
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    WRITE = "write", "Read and write"
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
 
 
 class ContactRole(models.TextChoices):

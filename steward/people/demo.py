@@ -19,6 +19,16 @@ ORGANIZATIONS = [
     ("Group Finance & HR", "finance-hr", "Finance, risk, HR and the group staff functions"),
 ]
 
+# organization code: [(name, e-mail, role, language)]: told when a major incident hits them
+CONTACTS = {
+    "retail": [
+        ("Marieke de Boer", "marieke.deboer@retail.example.org", "primary", "nl"),
+        ("Peter Wouters", "peter.wouters@retail.example.org", "escalation", "nl"),
+    ],
+    "corporate": [("Anne Clarke", "anne.clarke@corporate.example.org", "primary", "en")],
+    "finance-hr": [("Ruud Vermeulen", "ruud.vermeulen@finance.example.org", "primary", "nl")],
+}
+
 # group: (description, manager username, [member usernames])
 GROUPS = {
     "Service Desk": (
@@ -204,6 +214,12 @@ def _load() -> None:
         orgs[code] = Organization.objects.filter(code=code).first() or ops.create_organization(
             None, name=name, code=code, description=description
         )
+    for code, contacts in CONTACTS.items():
+        for name, email, role, language in contacts:
+            if not orgs[code].contacts.filter(email=email).exists():
+                ops.add_contact(
+                    None, orgs[code], name=name, email=email, role=role, language=language
+                )
     for username, (first, last, title, roles) in IT_PEOPLE.items():
         _user(username, first, last, title, [Role.AGENT, *roles])
     for username, (first, last, title, org) in END_USERS.items():

@@ -21,6 +21,18 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # What was active before the request is active after it, whatever the request
+        # activated on the way (an API token activates its owner's language, inside the view).
+        active = translation.get_language()
+        try:
+            return self._respond(request)
+        finally:
+            if active:
+                translation.activate(active)
+            else:
+                translation.deactivate()
+
+    def _respond(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self.get_response(request)
@@ -36,8 +48,6 @@ class UserPreferencesMiddleware:
             response = self.get_response(request)
         finally:
             timezone.deactivate()
-            if language:
-                translation.deactivate()
         if language:
             response.headers["Content-Language"] = language
         return response

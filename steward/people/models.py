@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
@@ -16,7 +17,9 @@ from steward.people.choices import IT_ROLES, LANGUAGE_CHOICES, ContactRole, Role
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise DjangoValidationError(f"{value!r} is not an IANA time zone")
+        raise DjangoValidationError(
+            _("%(value)s is not an IANA time zone") % {"value": repr(value)}
+        )
 
 
 class UserQuerySet(RestrictedQuerySet):

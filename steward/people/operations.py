@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -60,7 +62,10 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     bad = [r for r in roles if r not in Role.values]
     if bad:
-        raise ValidationError.field("roles", f"unknown roles {bad}; roles are {Role.values}")
+        raise ValidationError.field(
+            "roles",
+            _("unknown roles %(bad)s; roles are %(roles)s") % {"bad": bad, "roles": Role.values},
+        )
     return roles
 
 
@@ -71,12 +76,13 @@ def _validate_roles(roles: Iterable[str]) -> list[str]:
 def create_user(
     actor, *, username: str, password: str | None = None, roles: Iterable[str] = (), **fields
 ) -> User:
-    require_admin(actor, "create users")
+    require_admin(actor, gettext_lazy("create users"))
     roles = _validate_roles(roles or [Role.REQUESTER])
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in unknown}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in unknown},
         )
     user = User(username=username, **fields)
     if password:
@@ -85,7 +91,7 @@ def create_user(
         user.set_unusable_password()
     full_clean(user, exclude=["password"])
     if fields.get("email") and User.objects.filter(email__iexact=fields["email"]).exists():
-        raise ValidationError.field("email", "another user already has this email address")
+        raise ValidationError.field("email", _("another user already has this email address"))
     user.save()
     _write_roles(user, roles)
     journal.record(
@@ -122,13 +128,15 @@ def update_user(
         )
         if forbidden:
             raise PermissionDenied(
-                f"Only administrators may change {', '.join(sorted(forbidden))}.",
-                {f: ["only administrators may change this"] for f in sorted(forbidden)},
+                _("Only administrators may change %(fields)s.")
+                % {"fields": ", ".join(sorted(forbidden))},
+                {f: [_("only administrators may change this")] for f in sorted(forbidden)},
             )
     unknown = set(changes) - set(USER_FIELDS)
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in unknown}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in unknown},
         )
     before = journal.snapshot(user, USER_FIELDS) | {"roles": sorted(user.roles)}
     for name, value in changes.items():
@@ -139,14 +147,14 @@ def update_user(
         and user.email
         and (User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists())
     ):
-        raise ValidationError.field("email", "another user already has this email address")
+        raise ValidationError.field("email", _("another user already has this email address"))
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
-        raise ValidationError.field("is_active", "you cannot deactivate your own account")
+        raise ValidationError.field("is_active", _("you cannot deactivate your own account"))
     save_versioned(user, version, list(changes))
     if roles is not None:
         roles = _validate_roles(roles)
         if actor is not None and user.pk == actor.pk and Role.ADMIN not in roles:
-            raise ValidationError.field("roles", "you cannot remove your own admin role")
+            raise ValidationError.field("roles", _("you cannot remove your own admin role"))
         _write_roles(user, roles)
     after = journal.snapshot(user, USER_FIELDS) | {"roles": sorted(user.roles)}
     journal.record(actor, user, "updated", journal.diff(before, after))
@@ -156,7 +164,7 @@ def update_user(
 @transaction.atomic
 def set_password(actor, user: User, password: str) -> None:
     if actor is not None and actor.pk != user.pk:
-        require_admin(actor, "set other users' passwords")
+        require_admin(actor, gettext_lazy("set other users’ passwords"))
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -176,7 +184,7 @@ def set_password(actor, user: User, password: str) -> None:
 
 @transaction.atomic
 def create_organization(actor, **fields) -> Organization:
-    require_admin(actor, "create organizations")
+    require_admin(actor, gettext_lazy("create organizations"))
     org = Organization(**fields)
     full_clean(org)
     org.save()
@@ -216,18 +224,19 @@ def _check_contact_email(contact: OrganizationContact) -> None:
         .exists()
     ):
         raise ValidationError.field(
-            "email", "this organization already has a contact with this email address"
+            "email", _("this organization already has a contact with this email address")
         )
 
 
 @transaction.atomic
 def add_contact(actor, org: Organization, **fields) -> OrganizationContact:
     """Add a contact to a customer organization (administrators)."""
-    require_admin(actor, "manage organization contacts")
+    require_admin(actor, gettext_lazy("manage organization contacts"))
     unknown = set(fields) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in sorted(unknown)},
         )
     fields.setdefault("role", ContactRole.PRIMARY)
     contact = OrganizationContact(organization=org, **fields)
@@ -244,11 +253,12 @@ def add_contact(actor, org: Organization, **fields) -> OrganizationContact:
 def update_contact(
     actor, contact: OrganizationContact, *, version: int | None, **changes
 ) -> OrganizationContact:
-    require_admin(actor, "manage organization contacts")
+    require_admin(actor, gettext_lazy("manage organization contacts"))
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in sorted(unknown)},
         )
     before = journal.snapshot(contact, CONTACT_FIELDS)
     for name, value in changes.items():
@@ -265,7 +275,7 @@ def update_contact(
 @transaction.atomic
 def remove_contact(actor, contact: OrganizationContact, *, version: int | None) -> None:
     """Remove a contact; the organization's history keeps who they were."""
-    require_admin(actor, "manage organization contacts")
+    require_admin(actor, gettext_lazy("manage organization contacts"))
     rows = OrganizationContact.objects.filter(pk=contact.pk)
     if version is not None:
         rows = rows.filter(version=version)
@@ -292,7 +302,9 @@ def remove_contact(actor, contact: OrganizationContact, *, version: int | None) 
 
 def _check_active_user(field: str, user: User | None) -> None:
     if user is not None and not user.is_active:
-        raise ValidationError.field(field, f"user {user.username!r} is inactive")
+        raise ValidationError.field(
+            field, _("user %(username)s is inactive") % {"username": repr(user.username)}
+        )
 
 
 def _members_snapshot(group: SupportGroup) -> list[str]:
@@ -301,7 +313,7 @@ def _members_snapshot(group: SupportGroup) -> list[str]:
 
 @transaction.atomic
 def create_group(actor, *, members: Iterable[User] = (), **fields) -> SupportGroup:
-    require_admin(actor, "create support groups")
+    require_admin(actor, gettext_lazy("create support groups"))
     _check_active_user("manager", fields.get("manager"))
     group = SupportGroup(**fields)
     full_clean(group)
@@ -334,8 +346,9 @@ def update_group(
         forbidden = set(changes) - GROUP_MANAGER_FIELDS
         if forbidden:
             raise PermissionDenied(
-                f"Only administrators may change {', '.join(sorted(forbidden))}.",
-                {f: ["only administrators may change this"] for f in sorted(forbidden)},
+                _("Only administrators may change %(fields)s.")
+                % {"fields": ", ".join(sorted(forbidden))},
+                {f: [_("only administrators may change this")] for f in sorted(forbidden)},
             )
     if "manager" in changes:
         _check_active_user("manager", changes["manager"])
@@ -369,10 +382,12 @@ def _token_expiry(expires_at):
     if timezone.is_naive(expires_at):
         expires_at = timezone.make_aware(expires_at)
     if expires_at <= now:
-        raise ValidationError.field("expires_at", "must be in the future")
+        raise ValidationError.field("expires_at", _("must be in the future"))
     if expires_at > latest:
         raise ValidationError.field(
-            "expires_at", f"at most {max_days} days ahead (no later than {latest.isoformat()})"
+            "expires_at",
+            _("at most %(days)s days ahead (no later than %(latest)s)")
+            % {"days": max_days, "latest": latest.isoformat()},
         )
     return expires_at
 
@@ -396,21 +411,30 @@ def create_api_token(
     """
     if via_token is not None:
         raise PermissionDenied(
-            "API tokens cannot be created with a token: sign in to Steward and create it on your "
-            "profile's API tokens page (or ask an administrator for manage.py create_api_token).",
-            {"authorization": ["a bearer token cannot create tokens; use a signed-in session"]},
+            _(
+                "API tokens cannot be created with a token: sign in to Steward and create it on "
+                "your profile's API tokens page (or ask an administrator for manage.py "
+                "create_api_token)."
+            ),
+            {"authorization": [_("a bearer token cannot create tokens; use a signed-in session")]},
         )
     if actor is not None and actor.pk != user.pk and not actor.is_admin:
         raise PermissionDenied(
-            "Tokens are personal: you can only create your own (administrators can make one "
-            "for someone else)."
+            _(
+                "Tokens are personal: you can only create your own (administrators can make one "
+                "for someone else)."
+            )
         )
     if scope not in TokenScope.values:
-        raise ValidationError.field("scope", f"must be one of {TokenScope.values}")
+        raise ValidationError.field(
+            "scope", _("must be one of %(values)s") % {"values": TokenScope.values}
+        )
     if not name or len(name) > 80:
-        raise ValidationError.field("name", "required, at most 80 characters")
+        raise ValidationError.field("name", _("required, at most 80 characters"))
     if not user.is_active:
-        raise ValidationError.field("user", f"user {user.username!r} is inactive")
+        raise ValidationError.field(
+            "user", _("user %(username)s is inactive") % {"username": repr(user.username)}
+        )
     expires_at = _token_expiry(expires_at)
     secret = tokens.new_secret()
     row = ApiToken.objects.create(
@@ -429,7 +453,7 @@ def create_api_token(
 def revoke_api_token(actor, token: ApiToken) -> ApiToken:
     """Revoke a token: its owner, or an administrator (anyone's)."""
     if actor is not None and actor.pk != token.user_id and not actor.is_admin:
-        raise NotFound("Token not found.")
+        raise NotFound(_("Token not found."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
@@ -492,10 +516,10 @@ def _recent_counts(keys: dict[str, tuple[Q, int]], now) -> dict[str, int]:
     """Attempts per key in the window, in one query."""
     recent = LoginFailure.objects.filter(at__gte=now - _window())
     matching = Q()
-    for q, _ in keys.values():
+    for q, _limit in keys.values():
         matching |= q
     return recent.filter(matching).aggregate(
-        **{name: Count("pk", filter=q) for name, (q, _) in keys.items()}
+        **{name: Count("pk", filter=q) for name, (q, _limit) in keys.items()}
     )
 
 
@@ -582,16 +606,16 @@ def clear_failed_logins(username: str, ip: str | None) -> None:
 @transaction.atomic
 def bulk_create_organizations(actor, rows: list[dict]) -> list[Organization]:
     """Insert many organizations at once (one INSERT per batch) and journal each."""
-    require_admin(actor, "bulk-load organizations")
+    require_admin(actor, gettext_lazy("bulk-load organizations"))
     orgs = Organization.objects.bulk_create([Organization(**r) for r in rows], batch_size=2000)
-    journal.record_many(actor, orgs, "created", comment="bulk load")
+    journal.record_many(actor, orgs, "created", comment=gettext_noop("bulk load"))
     return orgs
 
 
 @transaction.atomic
 def bulk_create_users(actor, rows: list[dict], roles: Iterable[str] = (Role.AGENT,)) -> list[User]:
     """Insert many users at once with an unusable password, their roles, and a journal entry."""
-    require_admin(actor, "bulk-load users")
+    require_admin(actor, gettext_lazy("bulk-load users"))
     roles = _validate_roles(roles)
     users = []
     for r in rows:
@@ -602,7 +626,7 @@ def bulk_create_users(actor, rows: list[dict], roles: Iterable[str] = (Role.AGEN
     UserRole.objects.bulk_create(
         [UserRole(user=u, role=role) for u in users for role in roles], batch_size=5000
     )
-    journal.record_many(actor, users, "created", comment="bulk load")
+    journal.record_many(actor, users, "created", comment=gettext_noop("bulk load"))
     return users
 
 
@@ -611,7 +635,7 @@ def bulk_create_groups(
     actor, rows: list[dict], members: dict[str, list[User]]
 ) -> list[SupportGroup]:
     """Insert many groups at once; ``members`` maps a group name to its members."""
-    require_admin(actor, "bulk-load support groups")
+    require_admin(actor, gettext_lazy("bulk-load support groups"))
     groups = SupportGroup.objects.bulk_create([SupportGroup(**r) for r in rows], batch_size=2000)
     through = SupportGroup.members.through
     through.objects.bulk_create(
@@ -622,5 +646,5 @@ def bulk_create_groups(
         ],
         batch_size=5000,
     )
-    journal.record_many(actor, groups, "created", comment="bulk load")
+    journal.record_many(actor, groups, "created", comment=gettext_noop("bulk load"))
     return groups

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.registry import SearchHit
@@ -72,3 +73,25 @@ def my_groups(user, limit: int):
         for g in groups[:limit]
     ]
     return count, rows
+
+
+#: What people call the people app's journal actions and fields (``journal.describe``).
+JOURNAL_WORDS = {
+    "password_set": gettext_lazy("Password set"),
+    "api_token_created": gettext_lazy("API token created"),
+    "api_token_revoked": gettext_lazy("API token revoked"),
+    "contact_added": gettext_lazy("Contact added"),
+    "contact_updated": gettext_lazy("Contact changed"),
+    "contact_removed": gettext_lazy("Contact removed"),
+    "username": gettext_lazy("Username"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "organization": gettext_lazy("Organization"),
+    "job_title": gettext_lazy("Job title"),
+    "phone": gettext_lazy("Phone"),
+    "roles": gettext_lazy("Roles"),
+    "role": gettext_lazy("Role"),
+    "code": gettext_lazy("Code"),
+    "manager": gettext_lazy("Manager"),
+    "members": gettext_lazy("Members"),
+}

@@ -8,10 +8,13 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
         from steward.services import demo
         from steward.services import registrations as r
+
+        journal.describe(r.JOURNAL_WORDS)
 
         register_practice(
             Practice(

@@ -124,7 +124,7 @@ def reach(ci_id: int) -> Reach:
 
 
 def _sentence(prev, step: Step, names: dict[int, str]) -> str:
-    label = RelationshipType(step.relationship).label
+    label = str(RelationshipType(step.relationship).label)
     a, b = names[prev], names[step.ci_id]
     return f"{b} {label} {a}" if step.reversed else f"{a} {label} {b}"
 

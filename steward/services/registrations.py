@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core.registry import SearchHit
 from steward.services.choices import OwnershipStatus
@@ -63,3 +64,33 @@ def proposals_to_me(user, limit: int):
         )
         rows.append((p.service.name, reverse("services:detail", args=[p.service_id]), meta))
     return proposals.count(), rows
+
+
+#: What people call the services app's journal actions and fields (``journal.describe``).
+JOURNAL_WORDS = {
+    "owner_proposed": gettext_lazy("Owner proposed"),
+    "ownership_accepted": gettext_lazy("Ownership accepted"),
+    "ownership_declined": gettext_lazy("Ownership declined"),
+    "support_set": gettext_lazy("Support groups set"),
+    "dependencies_set": gettext_lazy("Dependencies set"),
+    "ci_linked": gettext_lazy("CI linked"),
+    "ci_unlinked": gettext_lazy("CI unlinked"),
+    "relationship_added": gettext_lazy("Relationship added"),
+    "relationship_removed": gettext_lazy("Relationship removed"),
+    "proposed_owner": gettext_lazy("Proposed owner"),
+    "criticality": gettext_lazy("Criticality"),
+    "kind": gettext_lazy("Kind"),
+    "review_date": gettext_lazy("Review date"),
+    "customers": gettext_lazy("Customers"),
+    "depends_on": gettext_lazy("Depends on"),
+    "cis": gettext_lazy("CIs"),
+    "relationship": gettext_lazy("Relationship"),
+    "first line": gettext_lazy("First line"),
+    "second line": gettext_lazy("Second line"),
+    "third line": gettext_lazy("Third line"),
+    "ci_class": gettext_lazy("CI class"),
+    "environment": gettext_lazy("Environment"),
+    "owner_group": gettext_lazy("Owner group"),
+    "attributes": gettext_lazy("Attributes"),
+    "attribute_schema": gettext_lazy("Attribute schema"),
+}

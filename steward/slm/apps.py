@@ -8,10 +8,13 @@ class SlmConfig(AppConfig):
     verbose_name = "Service level management"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, DetailPanel, HomePanel, NavEntry
         from steward.slm import demo, gaps, jobs, panels  # noqa: F401  (jobs: Huey's tasks)
         from steward.slm import registrations as r
+
+        journal.describe(r.JOURNAL_WORDS)
 
         register_practice(
             Practice(

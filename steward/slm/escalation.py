@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.core.errors import ValidationError
 
 BREACH = 100
@@ -30,45 +32,58 @@ def check_rules(rules: Any, *, targets: dict[str, int | None]) -> list[dict]:
     if rules is None:
         return []
     if not isinstance(rules, list):
-        raise ValidationError.field("escalations", "must be a list of rules")
+        raise ValidationError.field("escalations", _("must be a list of rules"))
     if len(rules) > MAX_RULES:
-        raise ValidationError.field("escalations", f"at most {MAX_RULES} rules")
+        raise ValidationError.field("escalations", _("at most %(max)s rules") % {"max": MAX_RULES})
     problems: dict[str, list[str]] = {}
     seen: set[tuple[str, int]] = set()
     clean = []
     for index, rule in enumerate(rules):
         name = f"escalations[{index}]"
         if not isinstance(rule, dict):
-            problems[name] = ["must be an object with metric, at, hand_over, raise_priority"]
+            problems[name] = [_("must be an object with metric, at, hand_over, raise_priority")]
             continue
         unknown = set(rule) - {"metric", "at", *ACTIONS}
         if unknown:
-            problems[name] = [f"unknown fields {sorted(unknown)}"]
+            problems[name] = [_("unknown fields %(fields)s") % {"fields": sorted(unknown)}]
             continue
         metric, at = rule.get("metric"), rule.get("at")
         actions = {a: rule.get(a, False) for a in ACTIONS}
         if metric not in METRICS:
-            problems[f"{name}.metric"] = [f"must be one of {', '.join(METRICS)}"]
+            problems[f"{name}.metric"] = [
+                _("must be one of %(values)s") % {"values": ", ".join(METRICS)}
+            ]
         elif not targets.get(metric):
-            problems[f"{name}.metric"] = [f"the SLA sets no {metric} target"]
+            problems[f"{name}.metric"] = [
+                _("the SLA sets no %(metric)s target") % {"metric": metric}
+            ]
         if isinstance(at, bool) or not isinstance(at, int) or not 1 <= at <= BREACH:
-            problems[f"{name}.at"] = ["must be a percentage of the target from 1 to 100 (breach)"]
+            problems[f"{name}.at"] = [
+                _("must be a percentage of the target from 1 to 100 (breach)")
+            ]
         if not all(isinstance(v, bool) for v in actions.values()):
-            problems[f"{name}.hand_over"] = ["hand_over and raise_priority must be true or false"]
+            problems[f"{name}.hand_over"] = [
+                _("hand_over and raise_priority must be true or false")
+            ]
         elif not any(actions.values()):
             problems[f"{name}.hand_over"] = [
-                "choose what happens: hand_over, raise_priority or both"
+                _("choose what happens: hand_over, raise_priority or both")
             ]
         if f"{name}.metric" in problems or f"{name}.at" in problems:
             continue
         if (metric, at) in seen:
-            problems[f"{name}.at"] = [f"another rule already acts at {at}% of the {metric} target"]
+            problems[f"{name}.at"] = [
+                _("another rule already acts at %(at)s%% of the %(metric)s target")
+                % {"at": at, "metric": metric}
+            ]
             continue
         seen.add((metric, at))
         clean.append({"metric": metric, "at": at, **actions})
     if problems:
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"Invalid escalation rules — {summary}", problems)
+        raise ValidationError(
+            _("Invalid escalation rules — %(summary)s") % {"summary": summary}, problems
+        )
     return sorted(clean, key=lambda r: (METRICS.index(r["metric"]), r["at"]))
 
 

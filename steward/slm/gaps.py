@@ -4,6 +4,9 @@ answer for it. Declared in slm's practice (apps.py) as :data:`PROVIDERS`."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from steward.ownership import gaps
 from steward.ownership.choices import Severity
 from steward.slm.models import OlaDefinition, SlaDefinition
@@ -19,13 +22,20 @@ def slas_not_signed_off() -> list[dict]:
     for d in rows:
         owner = d.service.owner if d.service_id else None
         fixer = gaps.person(owner) if owner is not None and owner.is_active else gaps.ADMINS
-        who = f"the service owner {owner}" if owner is not None else "a service owner"
         out.append(
             gaps.gap(
                 "sla_not_signed_off",
                 "sla",
                 d,
-                f"{who} has not signed this SLA off: the commitment is not accepted",
+                _(
+                    "the service owner %(owner)s has not signed this SLA off: the commitment is "
+                    "not accepted"
+                )
+                % {"owner": owner}
+                if owner is not None
+                else _(
+                    "a service owner has not signed this SLA off: the commitment is not accepted"
+                ),
                 fixer,
                 f"/api/v1/sla-definitions/{d.pk}",
                 Severity.WARNING,
@@ -45,7 +55,7 @@ def olas_without_manager() -> list[dict]:
             "ola_without_manager",
             "group",
             o.group,
-            "the group has an OLA but no active manager to answer for it",
+            _("the group has an OLA but no active manager to answer for it"),
             gaps.ADMINS,
             gaps.page("people:group_detail", o.group_id, f"groups/{o.group_id}"),
         )
@@ -54,8 +64,13 @@ def olas_without_manager() -> list[dict]:
 
 
 PROVIDERS = (
-    gaps.GapProvider("sla_not_signed_off", "SLAs not signed off", slas_not_signed_off, order=70),
     gaps.GapProvider(
-        "ola_without_manager", "OLAs without a group manager", olas_without_manager, order=71
+        "sla_not_signed_off", gettext_lazy("SLAs not signed off"), slas_not_signed_off, order=70
+    ),
+    gaps.GapProvider(
+        "ola_without_manager",
+        gettext_lazy("OLAs without a group manager"),
+        olas_without_manager,
+        order=71,
     ),
 )

@@ -12,6 +12,8 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.slm.calendar_math import to_timestamp
 from steward.slm.models import CalendarHoliday, SlaClock, SlaSegment
@@ -23,29 +25,59 @@ def _duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     if hours and minutes:
-        return f"{hours} h {minutes} min"
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     if hours:
-        return f"{hours} h"
-    return f"{minutes} min" if minutes else f"{seconds} s"
+        return _("%(value)s h") % {"value": hours}
+    if minutes:
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(seconds)s s") % {"seconds": seconds}
+
+
+#: the reasons the clock itself writes, said in the reader's language when read
+_REASONS = {
+    "holiday": gettext_noop("holiday"),
+    "outside working hours": gettext_noop("outside working hours"),
+    "cancelled": gettext_noop("cancelled"),
+}
+_EVENTS = {
+    ": clock restarted": gettext_noop("%(reason)s: clock restarted"),
+    ": clock continues": gettext_noop("%(reason)s: clock continues"),
+}
 
 
 def reason_label(reason: str) -> str:
-    """A stretch's reason as people read it: "status In progress" -> "In progress"."""
-    return reason[len(STATUS_PREFIX) :] if reason.startswith(STATUS_PREFIX) else reason
+    """A stretch's reason as people read it, in their language where the words are known to a
+    catalogue (a status's label, the clock's own reasons): "status In progress" -> "In
+    progress" ("In behandeling" for a Dutch reader)."""
+    label = reason[len(STATUS_PREFIX) :] if reason.startswith(STATUS_PREFIX) else reason
+    if not label:
+        return label
+    return _(_REASONS.get(label, label))
+
+
+def _event(reason: str) -> str:
+    for suffix, sentence in _EVENTS.items():
+        if reason.endswith(suffix):
+            return _(sentence) % {"reason": reason_label(reason.removesuffix(suffix))}
+    return reason_label(reason)
 
 
 def explain(segment: SlaSegment) -> str:
-    """One ledger line as a sentence."""
+    """One ledger line as a sentence, in the reader's language."""
+    reason = reason_label(segment.reason)
     if segment.kind == "running":
-        return f"counted {_duration(segment.counted_seconds)} ({segment.reason})"
+        return _("counted %(duration)s (%(reason)s)") % {
+            "duration": _duration(segment.counted_seconds),
+            "reason": reason,
+        }
     if segment.kind == "paused":
-        return (
-            f"paused ({segment.reason}): {_duration(segment.paused_working_seconds)} of "
-            "working time not counted"
-        )
+        return _("paused (%(reason)s): %(duration)s of working time not counted") % {
+            "reason": reason,
+            "duration": _duration(segment.paused_working_seconds),
+        }
     if segment.kind == "not_working":
-        return f"not counted: {segment.reason}"
-    return segment.reason
+        return _("not counted: %(reason)s") % {"reason": reason}
+    return _event(segment.reason)
 
 
 def open_stretch(clock: SlaClock, now: dt.datetime) -> dict | None:
@@ -61,11 +93,13 @@ def open_stretch(clock: SlaClock, now: dt.datetime) -> dict | None:
     running = clock.counting
     label = reason_label(clock.reason)
     when = f"{start:%Y-%m-%d %H:%M} UTC"
+    values = {"when": when, "reason": label, "duration": _duration(worked)}
     if running:
-        explanation = f"running since {when} ({label}): {_duration(worked)} counted so far"
+        explanation = _("running since %(when)s (%(reason)s): %(duration)s counted so far") % values
     else:
         explanation = (
-            f"paused since {when} ({label}): {_duration(worked)} of working time not counted so far"
+            _("paused since %(when)s (%(reason)s): %(duration)s of working time not counted so far")
+            % values
         )
     return {
         "start": start,

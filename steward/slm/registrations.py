@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.people.choices import Role
 from steward.slm.models import SlaDefinition
@@ -38,3 +39,35 @@ def slas_to_sign(user, limit: int):
         for d in definitions.select_related("service").order_by("name", "id")[:limit]
     ]
     return definitions.count(), rows
+
+
+#: What people call the SLM app's journal actions and fields (``journal.describe``).
+JOURNAL_WORDS = {
+    "sla_started": gettext_lazy("SLA started"),
+    "sla_retargeted": gettext_lazy("SLA target changed"),
+    "sla_warning": gettext_lazy("SLA warning"),
+    "sla_breached": gettext_lazy("SLA breached"),
+    "sla_escalated": gettext_lazy("SLA escalation"),
+    "ola_started": gettext_lazy("OLA started"),
+    "ola_set": gettext_lazy("OLA set"),
+    "calendar_set": gettext_lazy("Calendar set"),
+    "signed_off": gettext_lazy("Signed off"),
+    "signed_off_by": gettext_lazy("Signed off by"),
+    "calendar": gettext_lazy("Calendar"),
+    "record_type": gettext_lazy("Record type"),
+    "priority": gettext_lazy("Priority"),
+    "service": gettext_lazy("Service"),
+    "response_seconds": gettext_lazy("Response target"),
+    "resolution_seconds": gettext_lazy("Resolution target"),
+    "handover_acceptance_seconds": gettext_lazy("Handover acceptance target"),
+    "time_with_group_seconds": gettext_lazy("Time with group target"),
+    "thresholds": gettext_lazy("Warning thresholds"),
+    "pause_when_paused": gettext_lazy("Pause when paused"),
+    "reopen_policy": gettext_lazy("On reopening"),
+    "escalations": gettext_lazy("Escalations"),
+    "hours": gettext_lazy("Working hours"),
+    "holidays": gettext_lazy("Holidays"),
+    "holiday_country": gettext_lazy("Holiday country"),
+    "holiday_subdivision": gettext_lazy("Holiday region"),
+    "holiday_years": gettext_lazy("Holiday years"),
+}

@@ -14,6 +14,8 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.core.errors import ValidationError
 from steward.slm.calendar_math import MINUTES_PER_DAY, WEEKDAYS, DayHours
 
@@ -27,21 +29,21 @@ MAX_INTERVALS_PER_DAY = 48
 def _raise(problems: dict[str, list[str]]) -> None:
     if problems:
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"Invalid input — {summary}", problems)
+        raise ValidationError(_("Invalid input — %(summary)s") % {"summary": summary}, problems)
 
 
 def parse_time(text: Any, *, is_end: bool) -> int:
     """Minutes since midnight of ``"HH:MM"``; ``"24:00"`` only as an end. ValueError if bad."""
     match = _TIME.match(text) if isinstance(text, str) else None
     if not match:
-        raise ValueError(f"{text!r} is not a time written HH:MM")
+        raise ValueError(_("%(text)s is not a time written HH:MM") % {"text": repr(text)})
     hours, minutes = int(match[1]), int(match[2])
     if hours == 24 and minutes == 0:
         if not is_end:
-            raise ValueError("24:00 is allowed only as the end of an interval")
+            raise ValueError(_("24:00 is allowed only as the end of an interval"))
         return MINUTES_PER_DAY
     if hours > 23 or minutes > 59:
-        raise ValueError(f"{text!r} is not a time between 00:00 and 24:00")
+        raise ValueError(_("%(text)s is not a time between 00:00 and 24:00") % {"text": repr(text)})
     return hours * 60 + minutes
 
 
@@ -57,30 +59,32 @@ def parse_hours(value: Any, field: str = "hours") -> dict[str, list[list[str]]]:
     one day may touch but not overlap.
     """
     if not isinstance(value, Mapping):
-        _raise({field: ["must be an object keyed mon ... sun"]})
+        _raise({field: [_("must be an object keyed mon ... sun")]})
     problems: dict[str, list[str]] = {}
     for key in value:
         if key not in WEEKDAYS:
             problems.setdefault(f"{field}.{key}", []).append(
-                f"unknown weekday; use {', '.join(WEEKDAYS)}"
+                _("unknown weekday; use %(days)s") % {"days": ", ".join(WEEKDAYS)}
             )
     normalized: dict[str, list[list[str]]] = {}
     for day in WEEKDAYS:
         intervals = value.get(day, [])
         if not isinstance(intervals, list):
-            problems.setdefault(f"{field}.{day}", []).append("must be a list of intervals")
+            problems.setdefault(f"{field}.{day}", []).append(_("must be a list of intervals"))
             continue
         if len(intervals) > MAX_INTERVALS_PER_DAY:
             problems.setdefault(f"{field}.{day}", []).append(
-                f"at most {MAX_INTERVALS_PER_DAY} intervals a day"
+                _("at most %(max)s intervals a day") % {"max": MAX_INTERVALS_PER_DAY}
             )
             continue
         parsed = _parse_day(intervals, f"{field}.{day}", problems)
-        normalized[day] = [[format_time(a), format_time(b)] for a, b, _ in sorted(parsed)]
+        normalized[day] = [[format_time(a), format_time(b)] for a, b, _index in sorted(parsed)]
     if not problems and not any(normalized.values()):
         problems[field] = [
-            "give at least one working interval: a calendar without working "
-            "hours can never meet a target"
+            _(
+                "give at least one working interval: a calendar without working hours can never "
+                "meet a target"
+            )
         ]
     _raise(problems)
     return normalized
@@ -91,7 +95,7 @@ def _parse_day(intervals: list, field: str, problems: dict[str, list[str]]) -> l
     for index, interval in enumerate(intervals):
         name = f"{field}[{index}]"
         if not (isinstance(interval, list | tuple) and len(interval) == 2):
-            problems.setdefault(name, []).append('must be a pair ["HH:MM", "HH:MM"]')
+            problems.setdefault(name, []).append(_('must be a pair ["HH:MM", "HH:MM"]'))
             continue
         try:
             start = parse_time(interval[0], is_end=False)
@@ -101,14 +105,19 @@ def _parse_day(intervals: list, field: str, problems: dict[str, list[str]]) -> l
             continue
         if start >= end:
             problems.setdefault(name, []).append(
-                f"starts at {interval[0]} but ends at {interval[1]}: the start must come first"
+                _("starts at %(start)s but ends at %(end)s: the start must come first")
+                % {"start": interval[0], "end": interval[1]}
             )
             continue
         for other_start, other_end, other_index in parsed:
             if start < other_end and other_start < end:
                 problems.setdefault(name, []).append(
-                    f"overlaps {field}[{other_index}] "
-                    f"({format_time(other_start)}–{format_time(other_end)})"
+                    _("overlaps %(other)s (%(start)s–%(end)s)")
+                    % {
+                        "other": f"{field}[{other_index}]",
+                        "start": format_time(other_start),
+                        "end": format_time(other_end),
+                    }
                 )
                 break
         else:
@@ -133,7 +142,14 @@ def _zones() -> frozenset[str]:
 
 def check_time_zone(value: Any, field: str = "time_zone") -> str:
     if not isinstance(value, str) or value not in _zones():
-        _raise({field: [f"{value!r} is not an IANA time zone (e.g. Europe/Amsterdam)"]})
+        _raise(
+            {
+                field: [
+                    _("%(value)s is not an IANA time zone (e.g. Europe/Amsterdam)")
+                    % {"value": repr(value)}
+                ]
+            }
+        )
     return value
 
 
@@ -143,21 +159,22 @@ def check_dates(values: Iterable[Any], field: str = "holidays") -> list[dt.date]
     dates: set[dt.date] = set()
     values = list(values)
     if len(values) > MAX_HOLIDAYS:
-        _raise({field: [f"at most {MAX_HOLIDAYS} dates"]})
+        _raise({field: [_("at most %(max)s dates") % {"max": MAX_HOLIDAYS}]})
     for index, value in enumerate(values):
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
-            problems.setdefault(f"{field}[{index}]", []).append("must be an ISO date YYYY-MM-DD")
+            problems.setdefault(f"{field}[{index}]", []).append(_("must be an ISO date YYYY-MM-DD"))
             continue
         try:
             date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
         except ValueError:
             problems.setdefault(f"{field}[{index}]", []).append(
-                f"{value!r} is not an ISO date YYYY-MM-DD"
+                _("%(value)s is not an ISO date YYYY-MM-DD") % {"value": repr(value)}
             )
             continue
         if not MIN_YEAR <= date.year <= MAX_YEAR:
             problems.setdefault(f"{field}[{index}]", []).append(
-                f"the year must lie between {MIN_YEAR} and {MAX_YEAR}"
+                _("the year must lie between %(min)s and %(max)s")
+                % {"min": MIN_YEAR, "max": MAX_YEAR}
             )
             continue
         dates.add(date)
@@ -182,28 +199,32 @@ def check_holiday_source(country: Any, subdivision: Any, years: Any) -> tuple[st
     years = list(years or [])
     problems: dict[str, list[str]] = {}
     if not isinstance(country, str):
-        problems["holiday_country"] = ["must be a country code such as NL"]
+        problems["holiday_country"] = [_("must be a country code such as NL")]
     elif not country:
         if subdivision:
-            problems["holiday_subdivision"] = ["needs a holiday_country"]
+            problems["holiday_subdivision"] = [_("needs a holiday_country")]
         if years:
-            problems["holiday_years"] = ["needs a holiday_country"]
+            problems["holiday_years"] = [_("needs a holiday_country")]
     elif country not in _countries():
         problems["holiday_country"] = [
-            f"{country!r} is not a country the holidays package knows (ISO 3166 code, e.g. NL)"
+            _("%(country)s is not a country the holidays package knows (ISO 3166 code, e.g. NL)")
+            % {"country": repr(country)}
         ]
     elif subdivision and subdivision not in _countries()[country]:
-        known = ", ".join(_countries()[country]) or "none"
+        known = ", ".join(_countries()[country]) or _("none")
         problems["holiday_subdivision"] = [
-            f"{subdivision!r} is not a subdivision of {country}; known: {known}"
+            _("%(subdivision)s is not a subdivision of %(country)s; known: %(known)s")
+            % {"subdivision": repr(subdivision), "country": country, "known": known}
         ]
     if country and not years:
-        problems["holiday_years"] = ["give the years to import, e.g. [2026, 2027]"]
+        problems["holiday_years"] = [_("give the years to import, e.g. [2026, 2027]")]
     bad = [y for y in years if not isinstance(y, int) or not MIN_YEAR <= y <= MAX_YEAR]
     if bad:
-        problems["holiday_years"] = [f"years must lie between {MIN_YEAR} and {MAX_YEAR}"]
+        problems["holiday_years"] = [
+            _("years must lie between %(min)s and %(max)s") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        ]
     elif len(set(years)) > MAX_YEARS:
-        problems["holiday_years"] = [f"at most {MAX_YEARS} years at once"]
+        problems["holiday_years"] = [_("at most %(max)s years at once") % {"max": MAX_YEARS}]
     _raise(problems)
     return country, subdivision, sorted(set(years))
 

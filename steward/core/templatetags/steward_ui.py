@@ -20,6 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from steward.core import journal
+from steward.core.texts import Text
+
 register = template.Library()
 
 
@@ -136,7 +139,8 @@ def journal_changes(entry, record) -> list[tuple[str, str, str]]:
         except (AttributeError, FieldDoesNotExist):
             field = None
         if field is not None and hasattr(field, "verbose_name"):
-            label = capfirst(field.verbose_name)
+            if journal.words_for(name) is None:
+                label = capfirst(field.verbose_name)
             choices = dict(field.flatchoices or ())
         rows.append((label, _choice(choices, before), _choice(choices, after)))
     return rows
@@ -148,8 +152,22 @@ _PRIORITY_WORD = re.compile(r"^p[1-5]$")
 
 
 @register.filter
+def journal_comment(entry) -> str:
+    """An entry's comment in the reader's language when the system wrote it (a Text), else as
+    written."""
+    if entry.comment_text:
+        return Text.from_json(entry.comment_text).render()
+    return entry.comment
+
+
+@register.filter
 def field_label(name: str) -> str:
-    """``time_zone`` → ``Time zone``; ``sla_started`` → ``SLA started``; ``p2`` → ``P2``."""
+    """What people call a journal action or field, in their language when the app described it
+    (``journal.describe``); else spelled out: ``time_zone`` → ``Time zone``; ``sla_started`` →
+    ``SLA started``; ``p2`` → ``P2``."""
+    described = journal.words_for(str(name))
+    if described is not None:
+        return str(described)
     words = str(name).replace("_", " ").capitalize().split(" ")
     return " ".join(
         _ACRONYMS.get(w.lower(), w.upper() if _PRIORITY_WORD.match(w.lower()) else w) for w in words

@@ -8,6 +8,8 @@ administrators and the service owner link CIs to a service.
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -325,7 +327,7 @@ def list_links(request, filters: Query[ServiceCIFilters], page: Query[PageParams
 )
 def create_link(request, payload: ServiceCICreate):
     if not request.auth.is_it:
-        require_admin(request.auth, "link CIs to services")
+        require_admin(request.auth, gettext_lazy("link CIs to services"))
     service = visible_ref(Service.objects, request.auth, "service", payload.service, "service")
     ci = visible_ref(_cis(), request.auth, "ci", payload.ci, "CI")
     link = ops.link_service_ci(request.auth, service=service, ci=ci)
@@ -341,6 +343,6 @@ def create_link(request, payload: ServiceCICreate):
 def delete_link(request, link_id: Id):
     link = _links().for_user(request.auth, "view").filter(pk=link_id).first()
     if link is None:
-        raise NotFound(f"Link {link_id} not found.")
+        raise NotFound(_("Link %(id)s not found.") % {"id": link_id})
     ops.unlink_service_ci(request.auth, link)
     return Status(204, None)

@@ -4,6 +4,7 @@ dependencies, customers and review dates."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
@@ -133,7 +134,7 @@ def update_service(request, service_id: Id, payload: ServiceUpdate):
         data["owner"] = _owner(request.auth, data["owner"]) if data["owner"] is not None else None
     if "customers" in data:
         if data["customers"] is None:
-            raise ValidationError.field("customers", "must be a list of organization ids")
+            raise ValidationError.field("customers", _("must be a list of organization ids"))
         data["customers"] = _orgs(request.auth, data["customers"])
     ops.update_service(request.auth, service, version=data.pop("version"), **data)
     return service_out(get_visible(_services(), request.auth, service.pk, "Service"))

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import jsonschema
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -34,14 +36,19 @@ VALIDATOR = jsonschema.Draft202012Validator
 def check_schema(schema) -> None:
     """Refuse a schema that is not a JSON Schema object (422 on ``attribute_schema``)."""
     if not isinstance(schema, dict):
-        raise ValidationError.field("attribute_schema", "must be a JSON Schema object")
+        raise ValidationError.field("attribute_schema", _("must be a JSON Schema object"))
     try:
         VALIDATOR.check_schema(schema)
     except jsonschema.SchemaError as exc:
         where = "/".join(str(p) for p in exc.path)
         raise ValidationError.field(
             "attribute_schema",
-            f"not a valid JSON Schema{f' at {where}' if where else ''}: {exc.message}",
+            (
+                _("not a valid JSON Schema at %(where)s: %(problem)s")
+                if where
+                else _("not a valid JSON Schema: %(problem)s")
+            )
+            % {"where": where, "problem": exc.message},
         ) from exc
 
 
@@ -53,7 +60,7 @@ def attribute_problems(schema: dict, attributes) -> dict[str, list[str]]:
         if error.validator == "required" and isinstance(error.instance, dict):
             missing = [p for p in error.validator_value if p not in error.instance]
             for name in missing:
-                problems.setdefault(".".join(["attributes", *path, name]), []).append("required")
+                problems.setdefault(".".join(["attributes", *path, name]), []).append(_("required"))
             continue
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = set(error.schema.get("properties", {}))
@@ -62,7 +69,7 @@ def attribute_problems(schema: dict, attributes) -> dict[str, list[str]]:
             if extra:
                 for name in extra:
                     problems.setdefault(".".join(["attributes", *path, name]), []).append(
-                        "unknown attribute for this class"
+                        _("unknown attribute for this class")
                     )
                 continue
         problems.setdefault(".".join(["attributes", *path]), []).append(error.message)
@@ -71,11 +78,15 @@ def attribute_problems(schema: dict, attributes) -> dict[str, list[str]]:
 
 def _check_attributes(ci_class: CIClass, attributes) -> None:
     if not isinstance(attributes, dict):
-        raise ValidationError.field("attributes", "must be an object")
+        raise ValidationError.field("attributes", _("must be an object"))
     problems = attribute_problems(ci_class.attribute_schema or {}, attributes)
     if problems:
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in problems.items())
-        raise ValidationError(f"Invalid attributes for class {ci_class.name} — {summary}", problems)
+        raise ValidationError(
+            _("Invalid attributes for class %(name)s — %(summary)s")
+            % {"name": ci_class.name, "summary": summary},
+            problems,
+        )
 
 
 # --- CI classes ---------------------------------------------------------------------------------
@@ -83,7 +94,7 @@ def _check_attributes(ci_class: CIClass, attributes) -> None:
 
 @transaction.atomic
 def create_ci_class(actor, **fields) -> CIClass:
-    require_admin(actor, "define CI classes")
+    require_admin(actor, gettext_lazy("define CI classes"))
     check_schema(fields.get("attribute_schema", {}))
     ci_class = CIClass(**fields)
     full_clean(ci_class)
@@ -110,11 +121,16 @@ def update_ci_class(actor, ci_class: CIClass, *, version: int | None, **changes)
             if VALIDATOR(changes["attribute_schema"]).is_valid(ci.attributes) is False
         ]
         if broken:
-            names = ", ".join(broken[:5]) + (
-                f" and {len(broken) - 5} more" if len(broken) > 5 else ""
-            )
+            names = ", ".join(broken[:5])
+            if len(broken) > 5:
+                names = _("%(names)s and %(count)s more") % {
+                    "names": names,
+                    "count": len(broken) - 5,
+                }
             raise ValidationError.field(
-                "attribute_schema", f"{len(broken)} CIs of this class would break it: {names}"
+                "attribute_schema",
+                _("%(count)s CIs of this class would break it: %(names)s")
+                % {"count": len(broken), "names": names},
             )
     for name, value in changes.items():
         setattr(ci_class, name, value)
@@ -137,20 +153,22 @@ def _may_assign_group(actor, group: SupportGroup | None) -> None:
         group.manager_id == actor.pk or group.members.filter(pk=actor.pk).exists()
     ):
         raise PermissionDenied(
-            "You may only give CIs to a group you manage or belong to.",
-            {"owner_group": ["not a group you manage or belong to"]},
+            _("You may only give CIs to a group you manage or belong to."),
+            {"owner_group": [_("not a group you manage or belong to")]},
         )
 
 
 def _check_group(group: SupportGroup | None) -> None:
     if group is not None and not group.is_active:
-        raise ValidationError.field("owner_group", f"group {group.name!r} is inactive")
+        raise ValidationError.field(
+            "owner_group", _("group %(name)s is inactive") % {"name": repr(group.name)}
+        )
 
 
 @transaction.atomic
 def create_ci(actor, **fields) -> ConfigurationItem:
     if actor is not None and not actor.is_it:
-        raise PermissionDenied("Only IT staff may record configuration items.")
+        raise PermissionDenied(_("Only IT staff may record configuration items."))
     _may_assign_group(actor, fields.get("owner_group"))
     _check_group(fields.get("owner_group"))
     fields.setdefault("attributes", {})
@@ -192,9 +210,13 @@ def create_relationship(
     require(actor, "change", source)
     rel = CIRelationship(source=source, target=target, type=type)
     if source.pk == target.pk:
-        raise ValidationError.field("target", "a CI cannot be related to itself")
+        raise ValidationError.field("target", _("a CI cannot be related to itself"))
     if CIRelationship.objects.filter(source=source, target=target, type=type).exists():
-        raise ValidationError.field("target", f"{source} already {rel.get_type_display()} {target}")
+        raise ValidationError.field(
+            "target",
+            _("%(source)s already %(type)s %(target)s")
+            % {"source": source, "type": rel.get_type_display(), "target": target},
+        )
     full_clean(rel)
     rel.save()
     journal.record(actor, source, "relationship_added", {"relationship": [None, str(rel)]})
@@ -217,9 +239,13 @@ def delete_relationship(actor, rel: CIRelationship) -> None:
 def link_service_ci(actor, *, service: Service, ci: ConfigurationItem) -> ServiceCI:
     """Record that ``ci`` delivers ``service`` (administrators and the service owner)."""
     if actor is not None and not (actor.is_admin or service.owner_id == actor.pk):
-        raise PermissionDenied("Only administrators and the service owner link CIs to a service.")
+        raise PermissionDenied(
+            _("Only administrators and the service owner link CIs to a service.")
+        )
     if ServiceCI.objects.filter(service=service, ci=ci).exists():
-        raise ValidationError.field("ci", f"{ci} is already linked to {service}")
+        raise ValidationError.field(
+            "ci", _("%(ci)s is already linked to %(service)s") % {"ci": ci, "service": service}
+        )
     link = ServiceCI.objects.create(service=service, ci=ci)
     journal.record(actor, service, "ci_linked", {"cis": [None, ci.name]})
     return link
@@ -238,22 +264,22 @@ def unlink_service_ci(actor, link: ServiceCI) -> None:
 
 def bulk_cis(actor, rows: Iterable[ConfigurationItem]) -> list[ConfigurationItem]:
     """Insert many CIs in one statement per batch (benchmarks, importers that validated them)."""
-    require_admin(actor, "bulk-load configuration items")
+    require_admin(actor, gettext_lazy("bulk-load configuration items"))
     cis = ConfigurationItem.objects.bulk_create(list(rows), batch_size=2000)
-    journal.record_many(actor, cis, "created", comment="bulk load")
+    journal.record_many(actor, cis, "created", comment=gettext_noop("bulk load"))
     return cis
 
 
 def bulk_service_links(actor, rows: Iterable[ServiceCI]) -> list[ServiceCI]:
-    require_admin(actor, "bulk-load service links")
+    require_admin(actor, gettext_lazy("bulk-load service links"))
     links = ServiceCI.objects.bulk_create(list(rows), batch_size=2000)
-    journal.record_many(actor, links, "created", comment="bulk load")
+    journal.record_many(actor, links, "created", comment=gettext_noop("bulk load"))
     return links
 
 
 def bulk_relationships(actor, rows: Iterable[CIRelationship]) -> list[CIRelationship]:
     """Insert many relationships in one statement per batch (caller holds the transaction)."""
-    require_admin(actor, "bulk-load CI relationships")
+    require_admin(actor, gettext_lazy("bulk-load CI relationships"))
     rels = CIRelationship.objects.bulk_create(list(rows), batch_size=2000)
-    journal.record_many(actor, rels, "created", comment="bulk load")
+    journal.record_many(actor, rels, "created", comment=gettext_noop("bulk load"))
     return rels

@@ -7,11 +7,14 @@ import csv
 import io
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from steward.core import journal
 from steward.core.errors import ValidationError
-from steward.core.operations import full_clean, require_admin
+from steward.core.operations import require_admin
 from steward.people.models import SupportGroup
 from steward.services.choices import RelationshipType
 from steward.services.models import CIClass, CIRelationship, ConfigurationItem
@@ -49,8 +52,9 @@ def _rows(text: str, required: set[str], known: set[str], allow_attrs: bool):
     except csv.Error as exc:  # a field past the csv module's limit (128 KiB), say
         line = max(reader.line_num, 1)
         raise ValidationError(
-            f"Nothing imported: line {line} cannot be read as CSV ({exc}).",
-            {f"rows.{line}": [f"cannot be read as CSV: {exc}"]},
+            _("Nothing imported: line %(line)s cannot be read as CSV (%(problem)s).")
+            % {"line": line, "problem": exc},
+            {f"rows.{line}": [_("cannot be read as CSV: %(problem)s") % {"problem": exc}]},
         ) from exc
 
 
@@ -62,19 +66,38 @@ def _read_rows(reader: csv.DictReader, required: set[str], known: set[str], allo
     ]
     problems = {}
     if missing:
-        problems["header"] = [f"missing columns: {', '.join(missing)}"]
+        problems["header"] = [_("missing columns: %(names)s") % {"names": ", ".join(missing)}]
     if unknown:
-        problems.setdefault("header", []).append(f"unknown columns: {', '.join(unknown)}")
+        problems.setdefault("header", []).append(
+            _("unknown columns: %(names)s") % {"names": ", ".join(unknown)}
+        )
     if problems:
         raise ValidationError(
-            "The CSV header is not right — " + "; ".join(problems["header"]), problems
+            _("The CSV header is not right — %(problems)s")
+            % {"problems": "; ".join(problems["header"])},
+            problems,
         )
     rows = []
     for raw in reader:
         rows.append({(k or "").strip(): (v or "").strip() for k, v in raw.items()})
         if len(rows) > MAX_IMPORT_ROWS:
-            raise ValidationError.field("csv", f"more than {MAX_IMPORT_ROWS} rows: split the file")
+            raise ValidationError.field(
+                "csv", _("more than %(max)s rows: split the file") % {"max": MAX_IMPORT_ROWS}
+            )
     return rows
+
+
+#: what was imported, for the refusal: "3 CI rows have problems"
+_ROWS_WITH_PROBLEMS = {
+    "CI": gettext_noop(
+        "Nothing imported: %(count)s CI rows have problems (row numbers count the header as "
+        "row 1) — %(summary)s"
+    ),
+    "relationship": gettext_noop(
+        "Nothing imported: %(count)s relationship rows have problems (row numbers count the "
+        "header as row 1) — %(summary)s"
+    ),
+}
 
 
 def _raise_rows(problems: dict[str, list[str]], what: str) -> None:
@@ -82,8 +105,7 @@ def _raise_rows(problems: dict[str, list[str]], what: str) -> None:
         rows = sorted({int(k.split(".")[1]) for k in problems if k.startswith("rows.")})
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in list(problems.items())[:20])
         raise ValidationError(
-            f"Nothing imported: {len(rows)} {what} rows have problems (row numbers count the "
-            f"header as row 1) — {summary}",
+            _(_ROWS_WITH_PROBLEMS[what]) % {"count": len(rows), "summary": summary},
             problems,
         )
 
@@ -93,7 +115,7 @@ def import_cis(actor, text: str) -> dict:
     """Create or update CIs from CSV (columns name, class, and optionally status, environment,
     owner_group, description, ``attr:<name>``). Every row is checked first; if any row is
     wrong nothing is written and the answer names each bad row and column."""
-    require_admin(actor, "import configuration items")
+    require_admin(actor, gettext_lazy("import configuration items"))
     rows = _rows(text, {"name", "class"}, CI_COLUMNS, allow_attrs=True)
     classes = {c.name: c for c in CIClass.objects.all()}
     groups = {g.name: g for g in SupportGroup.objects.all()}
@@ -105,25 +127,25 @@ def import_cis(actor, text: str) -> dict:
         ci_class = classes.get(row.get("class", ""))
         if ci_class is None:
             problems.setdefault(f"{where}.class", []).append(
-                f"unknown CI class {row.get('class', '')!r}"
+                _("unknown CI class %(name)s") % {"name": repr(row.get("class", ""))}
             )
             continue
         if not row.get("name"):
-            problems.setdefault(f"{where}.name", []).append("required")
+            problems.setdefault(f"{where}.name", []).append(_("required"))
             continue
         if (ci_class.name, row["name"]) in seen:
-            problems.setdefault(f"{where}.name", []).append("appears twice in the file")
+            problems.setdefault(f"{where}.name", []).append(_("appears twice in the file"))
         seen.add((ci_class.name, row["name"]))
         group = None
         if row.get("owner_group"):
             group = groups.get(row["owner_group"])
             if group is None:
                 problems.setdefault(f"{where}.owner_group", []).append(
-                    f"unknown group {row['owner_group']!r}"
+                    _("unknown group %(name)s") % {"name": repr(row["owner_group"])}
                 )
             elif not group.is_active:
                 problems.setdefault(f"{where}.owner_group", []).append(
-                    f"group {group.name!r} is inactive"
+                    _("group %(name)s is inactive") % {"name": repr(group.name)}
                 )
         attributes = {
             k.removeprefix(ATTR_PREFIX): _coerce(
@@ -145,14 +167,17 @@ def import_cis(actor, text: str) -> dict:
         }
         candidate = ConfigurationItem(**fields)
         try:
-            # the field checks (choices, lengths); the table's constraints are the plan's own:
-            # (class, name) is looked up below, status and environment are choices
-            full_clean(candidate, exclude=["ci_class", "owner_group"], constraints=False)
-        except ValidationError as exc:
-            for k, msgs in exc.fields.items():
-                if k == "body" or "already exists" in " ".join(msgs):
-                    continue
-                problems.setdefault(f"{where}.{k}", []).extend(msgs)
+            # the field checks (choices, lengths); uniqueness and the table's constraints are
+            # the plan's own: (class, name) is looked up below, status and environment are choices
+            candidate.full_clean(
+                exclude=["ci_class", "owner_group"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except DjangoValidationError as exc:
+            for k, msgs in exc.message_dict.items():
+                if k != "__all__":
+                    problems.setdefault(f"{where}.{k}", []).extend(str(m) for m in msgs)
         plans.append(fields)
     _raise_rows(problems, "CI")
     existing = {
@@ -176,7 +201,7 @@ def import_cis(actor, text: str) -> dict:
             updated += 1
     # Every new row was checked above: one INSERT per batch, and one journal entry per CI.
     ConfigurationItem.objects.bulk_create(new, batch_size=2000)
-    journal.record_many(actor, new, "created", comment="imported from CSV")
+    journal.record_many(actor, new, "created", comment=gettext_noop("imported from CSV"))
     created = len(new)
     return {"created": created, "updated": updated, "unchanged": len(plans) - created - updated}
 
@@ -185,7 +210,7 @@ def import_cis(actor, text: str) -> dict:
 def import_relationships(actor, text: str) -> dict:
     """Create relationships from CSV (columns source, type, target; ``source_class`` and
     ``target_class`` when a name is used by CIs of several classes). All or nothing."""
-    require_admin(actor, "import CI relationships")
+    require_admin(actor, gettext_lazy("import CI relationships"))
     rows = _rows(text, {"source", "type", "target"}, REL_COLUMNS, allow_attrs=False)
     names = {r[k] for r in rows for k in ("source", "target") if r.get(k)}
     by_name: dict[str, list[ConfigurationItem]] = {}
@@ -208,26 +233,27 @@ def import_relationships(actor, text: str) -> dict:
                 candidates = [c for c in candidates if c.ci_class.name == row[f"{end}_class"]]
             if not candidates:
                 problems.setdefault(f"{where}.{end}", []).append(
-                    f"no CI named {row.get(end, '')!r}"
+                    _("no CI named %(name)s") % {"name": repr(row.get(end, ""))}
                 )
             elif len(candidates) > 1:
                 problems.setdefault(f"{where}.{end}", []).append(
-                    f"{len(candidates)} CIs are named {row[end]!r}: add a {end}_class column"
+                    _("%(count)s CIs are named %(name)s: add a %(column)s column")
+                    % {"count": len(candidates), "name": repr(row[end]), "column": f"{end}_class"}
                 )
             else:
                 ends[end] = candidates[0]
         if row.get("type") not in RelationshipType.values:
             problems.setdefault(f"{where}.type", []).append(
-                f"must be one of {', '.join(RelationshipType.values)}"
+                _("must be one of %(values)s") % {"values": ", ".join(RelationshipType.values)}
             )
             continue
         if len(ends) < 2:
             continue
         key = (ends["source"].pk, ends["target"].pk, row["type"])
         if ends["source"].pk == ends["target"].pk:
-            problems.setdefault(f"{where}.target", []).append("a CI cannot be related to itself")
+            problems.setdefault(f"{where}.target", []).append(_("a CI cannot be related to itself"))
         elif key in planned:
-            problems.setdefault(f"{where}", []).append("appears twice in the file")
+            problems.setdefault(f"{where}", []).append(_("appears twice in the file"))
         elif key not in existing:
             planned.add(key)
             new.append(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -25,9 +25,11 @@ FIELDS = ["name", "description", "owner", "criticality", "status", "kind", "revi
 
 def _check_owner(owner: User | None) -> None:
     if owner is None:
-        raise ValidationError.field("owner", "required: every service has a service owner")
+        raise ValidationError.field("owner", _("required: every service has a service owner"))
     if not owner.is_active:
-        raise ValidationError.field("owner", f"user {owner.username!r} is inactive")
+        raise ValidationError.field(
+            "owner", _("user %(username)s is inactive") % {"username": repr(owner.username)}
+        )
 
 
 def _customers(service: Service) -> list[str]:
@@ -36,7 +38,7 @@ def _customers(service: Service) -> list[str]:
 
 @transaction.atomic
 def create_service(actor, *, customers: Iterable[Organization] = (), **fields) -> Service:
-    require_admin(actor, "create services")
+    require_admin(actor, gettext_lazy("create services"))
     _check_owner(fields.get("owner"))
     service = Service(**fields)
     full_clean(service)
@@ -154,7 +156,10 @@ def propose_owner(actor, service: Service, owner: User, note: str = "") -> Owner
     require(actor, "change", service)
     _check_owner(owner)
     if owner.pk == service.owner_id and service.owner_accepted_at is not None:
-        raise ValidationError.field("owner", f"{owner} already owns {service.name}")
+        raise ValidationError.field(
+            "owner",
+            _("%(owner)s already owns %(service)s") % {"owner": owner, "service": service.name},
+        )
     proposal = _propose(actor, service, owner, note)
     journal.record(
         actor,
@@ -173,7 +178,9 @@ def _pending(service: Service) -> OwnershipProposal:
         .first()
     )
     if proposal is None:
-        raise NotFound(f"No ownership of {service.name} is waiting for acceptance.")
+        raise NotFound(
+            _("No ownership of %(service)s is waiting for acceptance.") % {"service": service.name}
+        )
     return proposal
 
 
@@ -182,9 +189,9 @@ def accept_ownership(actor: User, service: Service) -> Service:
     """The proposed owner signs up: from now on they answer for the service."""
     proposal = _pending(service)
     if actor.pk != proposal.proposed_owner_id:
-        raise PermissionDenied("Only the proposed owner can accept ownership.")
+        raise PermissionDenied(_("Only the proposed owner can accept ownership."))
     if not actor.is_active:
-        raise Conflict("An inactive user cannot own a service.")
+        raise Conflict(_("An inactive user cannot own a service."))
     previous = service.owner
     now = timezone.now()
     proposal.status, proposal.decided_at = OwnershipStatus.ACCEPTED, now
@@ -224,7 +231,7 @@ def accept_ownership(actor: User, service: Service) -> Service:
 def decline_ownership(actor: User, service: Service, reason: str) -> OwnershipProposal:
     proposal = _pending(service)
     if actor.pk != proposal.proposed_owner_id:
-        raise PermissionDenied("Only the proposed owner can decline ownership.")
+        raise PermissionDenied(_("Only the proposed owner can decline ownership."))
     if not reason.strip():
         raise ValidationError(
             _("Say why you decline, so that whoever proposed you can find another owner."),
@@ -258,7 +265,9 @@ def set_support(actor, service: Service, line: str, groups: Iterable[SupportGrou
     """The groups that support the service at ``line`` (replaces that line's list)."""
     require(actor, "change", service)
     if line not in SupportLine.values:
-        raise ValidationError.field("line", f"must be one of {SupportLine.values}")
+        raise ValidationError.field(
+            "line", _("must be one of %(values)s") % {"values": SupportLine.values}
+        )
     groups = list(dict.fromkeys(groups))
     before = sorted(
         ServiceSupport.objects.filter(service=service, line=line).values_list(
@@ -279,7 +288,7 @@ def set_dependencies(actor, service: Service, depends_on: Iterable[Service]) -> 
     require(actor, "change", service)
     targets = list(dict.fromkeys(depends_on))
     if any(t.pk == service.pk for t in targets):
-        raise ValidationError.field("depends_on", "a service cannot depend on itself")
+        raise ValidationError.field("depends_on", _("a service cannot depend on itself"))
     before = sorted(
         ServiceDependency.objects.filter(service=service).values_list("depends_on__name", flat=True)
     )
@@ -300,14 +309,15 @@ def bulk_create_services(
     actor, rows: list[dict], customers: dict[str, list[Organization]]
 ) -> list[Service]:
     """Insert many services at once (benchmarks, importers); every owner must be active."""
-    require_admin(actor, "bulk-load services")
+    require_admin(actor, gettext_lazy("bulk-load services"))
     services = [Service(**r) for r in rows]
     inactive = {s.owner_id for s in services} & set(
         User.objects.filter(is_active=False).values_list("pk", flat=True)
     )
     if inactive:
         raise ValidationError.field(
-            "owner", f"inactive users {sorted(inactive)} cannot own services"
+            "owner",
+            _("inactive users %(ids)s cannot own services") % {"ids": sorted(inactive)},
         )
     services = Service.objects.bulk_create(services, batch_size=2000)
     through = Service.customers.through
@@ -319,5 +329,5 @@ def bulk_create_services(
         ],
         batch_size=5000,
     )
-    journal.record_many(actor, services, "created", comment="bulk load")
+    journal.record_many(actor, services, "created", comment=gettext_noop("bulk load"))
     return services

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from steward.core.api_input import Id
@@ -57,7 +58,7 @@ def get_ola(request, group_id: Id):
     qs = OlaDefinition.objects.select_related("group").filter(group_id=group_id)
     row = qs.for_user(request.auth, "view").first()
     if row is None:
-        raise NotFound(f"Group {group_id} has no OLA.")
+        raise NotFound(_("Group %(id)s has no OLA.") % {"id": group_id})
     return ola_out(row)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from steward.core.api_input import Id, Moment
@@ -160,12 +161,12 @@ def sla_compliance(
     until: Moment | None = None,
 ):
     if not request.auth.is_it:
-        raise PermissionDenied("SLA reports are for IT staff.")
+        raise PermissionDenied(_("SLA reports are for IT staff."))
     for name, value in (("since", since), ("until", until)):
         if value is not None and value.tzinfo is None:
-            raise ValidationError.field(name, "must include a time zone, e.g. 2026-01-01T00:00Z")
+            raise ValidationError.field(name, _("must include a time zone, e.g. 2026-01-01T00:00Z"))
     if since and until and until <= since:
-        raise ValidationError.field("until", "must be after since")
+        raise ValidationError.field("until", _("must be after since"))
     return {
         "group_by": group_by,
         "since": since,

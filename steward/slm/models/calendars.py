@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.errors import ValidationError
 from steward.core.models import VersionedModel
@@ -30,7 +31,7 @@ def validate_hours(value) -> None:
 
 def validate_years(value) -> None:
     if not isinstance(value, list) or not all(isinstance(y, int) for y in value):
-        raise DjangoValidationError("must be a list of years, e.g. [2026, 2027]")
+        raise DjangoValidationError(_("must be a list of years, e.g. [2026, 2027]"))
 
 
 class CalendarQuerySet(RestrictedQuerySet):
@@ -110,8 +111,8 @@ class Calendar(VersionedModel):
 
 
 class HolidaySource(models.TextChoices):
-    MANUAL = "manual", "Entered by hand"
-    IMPORTED = "imported", "Imported from the holidays package"
+    MANUAL = "manual", _("Entered by hand")
+    IMPORTED = "imported", _("Imported from the holidays package")
 
 
 class CalendarHoliday(models.Model):

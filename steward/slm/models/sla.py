@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
@@ -19,18 +20,18 @@ def default_thresholds() -> list[int]:
 
 
 class Metric(models.TextChoices):
-    RESPONSE = "response", "Response"
-    RESOLUTION = "resolution", "Resolution"
-    HANDOVER_ACCEPTANCE = "handover_acceptance", "Handover acceptance (OLA)"
-    TIME_WITH_GROUP = "time_with_group", "Time with group (OLA)"
+    RESPONSE = "response", _("Response")
+    RESOLUTION = "resolution", _("Resolution")
+    HANDOVER_ACCEPTANCE = "handover_acceptance", _("Handover acceptance (OLA)")
+    TIME_WITH_GROUP = "time_with_group", _("Time with group (OLA)")
 
 
 OLA_METRICS = frozenset({Metric.HANDOVER_ACCEPTANCE, Metric.TIME_WITH_GROUP})
 
 
 class ReopenPolicy(models.TextChoices):
-    CONTINUE = "continue", "Continue the resolution clock"
-    RESTART = "restart", "Restart the resolution clock"
+    CONTINUE = "continue", _("Continue the resolution clock")
+    RESTART = "restart", _("Restart the resolution clock")
 
 
 class SlaDefinition(VersionedModel):

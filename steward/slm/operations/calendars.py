@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
@@ -40,7 +42,8 @@ def _check(changes: dict[str, Any], calendar: Calendar) -> dict[str, Any]:
     unknown = set(changes) - CHANGEABLE
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in sorted(unknown)},
         )
     clean = dict(changes)
     if "time_zone" in clean:
@@ -114,7 +117,7 @@ def create_calendar(
     holiday_years: Iterable[int] = (),
 ) -> Calendar:
     """Create a calendar with its manual holidays and those imported for its country."""
-    require_admin(actor, "create calendars")
+    require_admin(actor, gettext_lazy("create calendars"))
     clean = _check(
         {
             "name": name,

@@ -16,9 +16,11 @@ import math
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.errors import DomainError
+from steward.core.texts import Text
 from steward.notifications import operations as notifications
 from steward.slm import escalation, records
 from steward.slm.calendar_math import from_timestamp, to_timestamp
@@ -282,7 +284,7 @@ def _start(
             created[0],
             "sla_started",
             {r.metric: [None, r.due_at.isoformat() if r.due_at else "paused"] for r in created},
-            comment=f"SLA {definition.name} applies",
+            comment=Text(gettext_noop("SLA %(name)s applies"), name=definition.name),
         )
     return created
 
@@ -341,9 +343,9 @@ def _check_one(row: SlaClock, now: int) -> int:
     warnings = [p for p in due if p in row.agreement.thresholds]
     for percent in warnings:
         last = percent == max(row.agreement.thresholds)
-        _alert(row, records.MANAGER if last else records.WARNING, f"{percent}% used", "sla_warning")
+        _alert(row, records.MANAGER if last else records.WARNING, percent, "sla_warning")
     if breached:
-        _alert(row, records.BREACH, "breached", "sla_breached")
+        _alert(row, records.BREACH, None, "sla_breached")
     points = {*due, *([BREACH_MARK] if breached else [])}
     for rule in row.agreement.escalations_for(row.metric):
         if rule["at"] in points:
@@ -377,11 +379,22 @@ def _escalate(row: SlaClock, rule: dict) -> None:
         tracked.instance(row.record_id) or row,
         "sla_escalated",
         {f"{row.agreement.name} {row.metric}": [None, words]},
-        comment="; ".join(done) if done else "nothing to do",
+        comment="; ".join(done) if done else Text(gettext_noop("nothing to do")),
     )
 
 
-def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
+#: a metric as the alerts name it, in the middle of a sentence
+METRIC_WORDS = {
+    Metric.RESPONSE: gettext_noop("response"),
+    Metric.RESOLUTION: gettext_noop("resolution"),
+    Metric.HANDOVER_ACCEPTANCE: gettext_noop("handover acceptance"),
+    Metric.TIME_WITH_GROUP: gettext_noop("time with group"),
+}
+
+
+def _alert(row: SlaClock, level: str, percent: int | None, action: str) -> None:
+    """Journal a warning (``percent`` of the target used) or the breach (``percent`` None) and
+    tell the people concerned, each in their own language (page and mail)."""
     tracked = records.get(row.record_type)
     instance = tracked.instance(row.record_id) if tracked else None
     label = (
@@ -389,8 +402,36 @@ def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
     )
     due = row.due_at.isoformat() if row.due_at else "—"
     agreement = row.agreement.name if row.ola_id else f"SLA {row.agreement.name}"
-    metric = row.get_metric_display().lower()
-    text = f"{label}: the {metric} target of {agreement} is {what} (due {due})."
+    metric = Text(METRIC_WORDS.get(row.metric, row.metric))
+    ola = row.ola_id is not None
+    if percent is None:
+        what = "breached"
+        state = Text(gettext_noop("breached"))
+        subject = (
+            Text(gettext_noop("OLA breached: %(label)s"), label=label)
+            if ola
+            else Text(gettext_noop("SLA breached: %(label)s"), label=label)
+        )
+    else:
+        what = f"{percent}% used"
+        state = Text(gettext_noop("%(percent)s%% used"), percent=percent)
+        subject = (
+            Text(gettext_noop("OLA %(percent)s%% used: %(label)s"), percent=percent, label=label)
+            if ola
+            else Text(
+                gettext_noop("SLA %(percent)s%% used: %(label)s"), percent=percent, label=label
+            )
+        )
+    text = Text(
+        gettext_noop(
+            "%(label)s: the %(metric)s target of %(agreement)s is %(state)s (due %(due)s)."
+        ),
+        label=label,
+        metric=metric,
+        agreement=agreement,
+        state=state,
+        due=due,
+    )
     journal.record(
         None,
         instance or row,
@@ -398,13 +439,13 @@ def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
         {f"{row.agreement.name} {row.metric}": [None, what]},
         comment=text,
     )
-    if row.ola_id is not None:
+    if ola:
         manager = row.ola.group.manager
         people = [manager] if manager is not None and manager.is_active else []
         notifications.notify(
             None,
             people,
-            subject=f"OLA {what}: {label}",
+            subject=subject,
             body=text,
             link=tracked.link(instance) if instance is not None else "",
             record=instance,
@@ -415,7 +456,7 @@ def _alert(row: SlaClock, level: str, what: str, action: str) -> None:
             notifications.notify(
                 None,
                 people,
-                subject=f"SLA {what}: {label}",
+                subject=subject,
                 body=text,
                 link=tracked.link(instance),
                 record=instance,

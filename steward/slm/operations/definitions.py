@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
 from steward.core.errors import PermissionDenied, StaleVersion, ValidationError
 from steward.core.operations import full_clean, require
+from steward.core.texts import Text
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
 from steward.services.models import Service
@@ -55,16 +58,16 @@ COMMITMENT = {
 def _check(definition: SlaDefinition) -> None:
     if definition.response_seconds is None and definition.resolution_seconds is None:
         raise ValidationError(
-            "An SLA needs at least one target: response_seconds or resolution_seconds.",
-            {"resolution_seconds": ["set a response or a resolution target"]},
+            _("An SLA needs at least one target: response_seconds or resolution_seconds."),
+            {"resolution_seconds": [_("set a response or a resolution target")]},
         )
     for name in ("response_seconds", "resolution_seconds"):
         value = getattr(definition, name)
         if value is not None and value <= 0:
-            raise ValidationError.field(name, "must be a positive number of seconds")
+            raise ValidationError.field(name, _("must be a positive number of seconds"))
     t = definition.thresholds
     if not isinstance(t, list) or not all(isinstance(x, int) and 0 < x < 100 for x in t):
-        raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
+        raise ValidationError.field("thresholds", _("a list of percentages between 1 and 99"))
     definition.thresholds = sorted(set(t))
     definition.escalations = escalation.check_rules(
         definition.escalations,
@@ -78,8 +81,8 @@ def _check(definition: SlaDefinition) -> None:
 def _require_author(actor, service) -> None:
     if not rules.may_create_definition(actor, service):
         raise PermissionDenied(
-            "Only administrators, or the owner of the SLA's service, may define its SLAs.",
-            {"service": ["you do not own this service"]} if service is not None else {},
+            _("Only administrators, or the owner of the SLA's service, may define its SLAs."),
+            {"service": [_("you do not own this service")]} if service is not None else {},
         )
 
 
@@ -109,8 +112,11 @@ def _ask_for_sign_off(actor, definition: SlaDefinition) -> None:
     notify(
         actor,
         [owner],
-        subject=f"SLA {definition.name} waits for your sign-off",
-        body=f"A commitment for {definition.service.name} needs the service owner's sign-off.",
+        subject=Text(gettext_noop("SLA %(name)s waits for your sign-off"), name=definition.name),
+        body=Text(
+            gettext_noop("A commitment for %(service)s needs the service owner's sign-off."),
+            service=definition.service.name,
+        ),
         link=definition.get_absolute_url(),
         record=definition,
     )
@@ -153,9 +159,9 @@ def sign_off(
     if not rules.may_sign_off(actor, definition):
         owner = definition.service.owner if definition.service_id else None
         raise PermissionDenied(
-            f"Only the service owner ({owner}) can sign this SLA off."
+            _("Only the service owner (%(owner)s) can sign this SLA off.") % {"owner": owner}
             if owner
-            else "Only a service owner can sign this SLA off."
+            else _("Only a service owner can sign this SLA off.")
         )
     if version is not None:
         current = (
@@ -191,7 +197,7 @@ def set_calendar(actor, target, calendar: Calendar | None):
     Administrators for any record; a group's manager for their own group."""
     if not rules.may_assign_calendar(actor, target):
         raise PermissionDenied(
-            "Only administrators, or the group's manager for their group, may assign calendars."
+            _("Only administrators, or the group's manager for their group, may assign calendars.")
         )
     link_model, field = _LINKS[type(target)]
     current = link_model.objects.filter(**{field: target}).select_related("calendar").first()
@@ -228,11 +234,12 @@ def set_ola(actor, group: SupportGroup, *, version: int | None = None, **fields)
     """Create or change a group's OLA (administrators, or the group's own manager).
     ``version``: the OLA's version the change was made on (a stale one is refused)."""
     if not rules.may_set_ola(actor, group):
-        raise PermissionDenied("Only administrators or the group's manager may set its OLA.")
+        raise PermissionDenied(_("Only administrators or the group's manager may set its OLA."))
     unknown = set(fields) - set(OLA_FIELDS)
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: [_("unknown field")] for k in sorted(unknown)},
         )
     ola = OlaDefinition.objects.filter(group=group).first() or OlaDefinition(group=group)
     before = journal.snapshot(ola, OLA_FIELDS) if ola.pk else {}
@@ -241,10 +248,10 @@ def set_ola(actor, group: SupportGroup, *, version: int | None = None, **fields)
     for name in ("handover_acceptance_seconds", "time_with_group_seconds"):
         value = getattr(ola, name)
         if value is not None and value <= 0:
-            raise ValidationError.field(name, "must be a positive number of seconds")
+            raise ValidationError.field(name, _("must be a positive number of seconds"))
     t = ola.thresholds
     if not isinstance(t, list) or not all(isinstance(x, int) and 0 < x < 100 for x in t):
-        raise ValidationError.field("thresholds", "a list of percentages between 1 and 99")
+        raise ValidationError.field("thresholds", _("a list of percentages between 1 and 99"))
     full_clean(ola)
     if ola.pk:
         save_versioned(ola, version, list(fields))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import (
     AfterValidator,
@@ -41,7 +42,10 @@ MAX_SECONDS = 10 * 366 * 86_400
 
 def _in_range(value: dt.datetime) -> dt.datetime:
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(f"must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+        raise ValueError(
+            _("must lie between %(earliest)s and %(latest)s")
+            % {"earliest": f"{EARLIEST:%Y-%m-%d}", "latest": f"{LATEST:%Y-%m-%d}"}
+        )
     return value
 
 
@@ -127,9 +131,9 @@ class ElapsedIn(StrictSchema):
     def _not_before_start(cls, end: dt.datetime, info: ValidationInfo) -> dt.datetime:
         start = info.data.get("start")
         if start is not None and end < start:
-            raise ValueError("must not be before start")
+            raise ValueError(_("must not be before start"))
         if start is not None and (end - start).total_seconds() > MAX_SECONDS:
-            raise ValueError("must lie within about ten years of start")
+            raise ValueError(_("must lie within about ten years of start"))
         return end
 
 
