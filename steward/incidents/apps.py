@@ -8,10 +8,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident management"
 
     def ready(self):
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
         from steward.incidents import demo, jobs, kpis, sla  # noqa: F401  (jobs: Huey's tasks)
         from steward.incidents import registrations as r
+
+        journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
 
         def is_it(user):
             return user.is_it

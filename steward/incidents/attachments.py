@@ -9,6 +9,7 @@ import unicodedata
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 
 from steward.core.errors import NotFound
 from steward.incidents import queries
@@ -58,14 +59,14 @@ def serve_attachment(user, number: str, attachment_id: int):
     """The file, after checking the user may see the incident and the attachment now."""
     incident = queries.incidents_for(user).filter(number=number.upper()).first()
     if incident is None:
-        raise NotFound(f"Incident {number} not found.")
+        raise NotFound(_("Incident %(number)s not found.") % {"number": number})
     attachment = (
         Attachment.objects.for_user(user, "view")
         .filter(incident=incident, pk=attachment_id)
         .first()
     )
     if attachment is None:
-        raise NotFound(f"Attachment {attachment_id} not found.")
+        raise NotFound(_("Attachment %(id)s not found.") % {"id": attachment_id})
     response = FileResponse(
         default_storage.open(attachment.stored_name, "rb"),
         as_attachment=True,

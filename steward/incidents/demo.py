@@ -119,11 +119,15 @@ def _major_events(today: dt.date) -> list[Event]:
         add(4, "assign", "tess.mulder", assignee="tess.mulder")
         add(6, "start", "tess.mulder")
         add(12, "major", "sanne.visser", manager=manager, reason="Customers cannot be served.")
+        # the plan: every 30 minutes, the incident process owner named as a stakeholder
+        add(13, "plan", manager, cadence=30, stakeholders=["sanne.visser"])
         add(14, "handover", "tess.mulder", group=group, reason=f"Major incident: {group} leads")
+        add(16, "update", manager, moment="initial", body=None)  # the template, in each language
         add(18, "accept", manager)
         add(30, "update", manager, body="We know the cause and are restoring the service.")
         add(minutes * 0.7, "update", manager, body="Service partly back; monitoring closely.")
         add(minutes, "resolve", manager, code="solved", notes="Service restored and verified.")
+        add(minutes + 5, "update", manager, moment="resolved", body=None)
         add(minutes + 2 * 24 * 60, "review", manager, cause=cause, actions=actions)
     return events
 
@@ -246,8 +250,18 @@ class Replay:
             ops.transition(actor, incident, "cancelled", comment=d["comment"])
         elif e.kind == "major":
             ops.declare_major(actor, incident, reason=d["reason"], manager=u(d["manager"]))
+        elif e.kind == "plan":
+            plan = ops.plan_of(incident.major)
+            ops.set_plan(
+                actor,
+                incident,
+                version=plan.version,
+                cadence_minutes=d["cadence"],
+                stakeholders=[u(name) for name in d["stakeholders"]],
+            )
         elif e.kind == "update":
-            ops.post_stakeholder_update(actor, incident, body=d["body"])
+            kind = d.get("moment", "progress")
+            ops.post_stakeholder_update(actor, incident, body=d["body"], kind=kind)
         elif e.kind == "review":
             actions = [(text, u(owner)) for text, owner in d["actions"]]
             ops.record_review(actor, incident, cause=d["cause"], actions=actions)

@@ -5,6 +5,7 @@ saved replies)."""
 
 from __future__ import annotations
 
+from steward.core.registry import detail_panels
 from steward.incidents import page_writes, queries
 from steward.incidents.canned import replies_for
 from steward.incidents.detail_forms import AssignForm, CancelForm, ParentForm, WatcherForm
@@ -26,7 +27,7 @@ def common(request, incident: Incident) -> dict:
 
 def for_staff(request, incident: Incident, actions) -> dict:
     """The staff page's parts: assigning within the owning group, watchers, parent and
-    children, the cancel form and the agent's saved replies."""
+    children, the cancel form, the agent's saved replies and other practices' panels."""
     members = incident.owning_group.members.filter(is_active=True).order_by("username")
     watchers = list(
         Watcher.objects.filter(incident=incident).select_related("user").order_by("user__username")
@@ -46,4 +47,6 @@ def for_staff(request, incident: Incident, actions) -> dict:
         "parent_form": ParentForm(auto_id="id_link_%s"),
         "cancel_form": CancelForm(auto_id="id_cancel_%s"),
         "canned_replies": replies_for(request.user) if "note" in actions else [],
+        # what other practices show on the incident (known errors, improvement items...)
+        "panels": detail_panels(incident, request.user),
     }

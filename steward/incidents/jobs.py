@@ -1,4 +1,4 @@
-"""Background jobs of the incidents app (Huey). Both are idempotent, and both sleep while the
+"""Background jobs of the incidents app (Huey). All are idempotent, and all sleep while the
 incidents practice is switched off (they catch up when it is switched on)."""
 
 from __future__ import annotations
@@ -27,3 +27,11 @@ def notify_overdue_handovers() -> int:
     if not is_enabled("incidents"):
         return 0
     return ops.notify_overdue_handovers()
+
+
+@db_periodic_task(crontab(minute="*"))
+def notify_overdue_major_updates() -> int:
+    """Tell each major-incident manager, once per overdue period, that an update is late."""
+    if not is_enabled("incidents"):
+        return 0
+    return ops.notify_overdue_updates()

@@ -98,6 +98,8 @@ def incident_list(request):
     due = sla.acceptance_due([r.pending for r in rows if r.pending])
     for row in rows:
         row.overdue = bool(row.pending and now > due[row.pending.pk][0])
+    if staff:
+        queries.major_updates_due(rows, now)
     page.object_list = rows
     context = {
         "audience": audience,

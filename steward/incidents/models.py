@@ -3,6 +3,7 @@ drives them (priority matrix, categories, routing and per-group handover setting
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,12 +12,16 @@ from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
+    CADENCE_MAX,
+    CADENCE_MIN,
+    Channel,
     HandoverStatus,
     HoldReason,
     Level,
     Priority,
     ResolutionCode,
     Status,
+    UpdateKind,
     Visibility,
     status_category,
 )
@@ -383,6 +388,51 @@ class MajorIncident(models.Model):
         return Q() if user.is_it else NOTHING
 
 
+class CommunicationPlan(VersionedModel):
+    """Whom a major incident's updates reach and how often: the customers' contacts of the
+    affected services (by e-mail: they have no account), named stakeholders and the service
+    desk group, each audience with its channel, and the update cadence.
+
+    ``next_update_due`` is kept by the operations (the last update, or the declaration, plus
+    the cadence; none once the resolved update went out) so that the queue sorts and the
+    overdue job finds late plans with an index. ``overdue_notified_for`` is the start of the
+    overdue period the manager was last told about (one reminder per period)."""
+
+    major = models.OneToOneField(MajorIncident, on_delete=models.CASCADE, related_name="plan")
+    cadence_minutes = models.PositiveIntegerField(
+        validators=[MinValueValidator(CADENCE_MIN), MaxValueValidator(CADENCE_MAX)]
+    )
+    customer_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    stakeholders = models.ManyToManyField(User, blank=True, related_name="+")
+    stakeholder_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.BOTH
+    )
+    desk_group = models.ForeignKey(
+        SupportGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    desk_channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.IN_APP)
+    next_update_due = models.DateTimeField(null=True, blank=True)
+    overdue_notified_for = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["next_update_due"], name="inc_plan_next_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_minutes__gte=CADENCE_MIN, cadence_minutes__lte=CADENCE_MAX),
+                name="incidents_plan_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(customer_channel__in=[Channel.EMAIL, Channel.NONE]),
+                name="incidents_plan_customers_by_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Communication plan of {self.major}"
+
+
 class StakeholderUpdate(models.Model):
     """One update to the stakeholders of a major incident, sent through the outbox."""
 
@@ -390,6 +440,7 @@ class StakeholderUpdate(models.Model):
     author = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(max_length=8, choices=UpdateKind.choices, default=UpdateKind.PROGRESS)
     body = models.TextField()
     recipients = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from steward.core.errors import DomainError
 from steward.incidents import operations as ops
 from steward.incidents import queries
-from steward.incidents.choices import Status
+from steward.incidents.choices import Status, UpdateKind
 from steward.incidents.detail_forms import AssignForm, CancelForm, ParentForm, WatcherForm
 from steward.incidents.forms import CommentForm, HandoverForm, HoldForm, RejectForm, ResolveForm
 from steward.incidents.models import Incident
@@ -99,7 +99,8 @@ def _declare(user, incident, post, version):
 
 
 def _stakeholder_update(user, incident, post, version):
-    ops.post_stakeholder_update(user, incident, body=post.get("body", ""))
+    kind = post.get("kind") or UpdateKind.PROGRESS
+    ops.post_stakeholder_update(user, incident, body=post.get("body", ""), kind=kind)
     return _("The update has been sent to the stakeholders.")
 
 

@@ -29,8 +29,8 @@ from django.db.models.query import QuerySet
 from steward.core.models import JournalEntry
 from steward.core.statements import fetch_compiled, utc
 from steward.incidents import rules, sla
-from steward.incidents.choices import PUBLIC_ACTIONS, HandoverStatus
-from steward.incidents.models import Handover, Incident, MajorIncident
+from steward.incidents.choices import ACTIVE_STATUSES, PUBLIC_ACTIONS, HandoverStatus
+from steward.incidents.models import CommunicationPlan, Handover, Incident, MajorIncident
 from steward.incidents.operations.common import groups_of
 from steward.people.models import SupportGroup, User
 from steward.slm.models import ClockState, Metric, SlaClock
@@ -204,6 +204,9 @@ class QueueRow:
     sla_left: int | None = None
     pending: PendingRow | None = None
     overdue: bool = False
+    #: A major incident's next stakeholder update (``major_updates_due``), and whether it is late.
+    update_due: datetime | None = None
+    update_overdue: bool = False
 
 
 def queue_rows(user):
@@ -425,3 +428,21 @@ def possible_major_managers():
         .distinct()
         .order_by("username")
     )
+
+
+def major_updates_due(rows: list[QueueRow], now) -> None:
+    """Give each major incident among ``rows`` its next update due time and whether the update
+    is late (one query for the page)."""
+    majors = [r.id for r in rows if r.is_major]
+    if not majors:
+        return
+    due = dict(
+        CommunicationPlan.objects.filter(major__incident_id__in=majors).values_list(
+            "major__incident_id", "next_update_due"
+        )
+    )
+    for row in rows:
+        row.update_due = due.get(row.id)
+        row.update_overdue = bool(
+            row.update_due is not None and row.status in ACTIVE_STATUSES and row.update_due <= now
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from steward.core.pagination import ExactCount, capped
 from steward.core.registry import SearchHit
@@ -88,3 +89,67 @@ def handovers_waiting(user, limit: int):
         ]
     ]
     return pending.count(), rows
+
+
+#: What people call the incidents app's journal actions and fields (``journal.describe``; a
+#: name another app already described keeps its words: they mean the same).
+JOURNAL_WORDS = {
+    # actions
+    "assigned": gettext_lazy("Assigned"),
+    "status_changed": gettext_lazy("Status changed"),
+    "priority_raised": gettext_lazy("Priority raised"),
+    "parent_set": gettext_lazy("Linked to a parent incident"),
+    "watcher_added": gettext_lazy("Watcher added"),
+    "watcher_removed": gettext_lazy("Watcher removed"),
+    "attached": gettext_lazy("File attached"),
+    "attached_internal": gettext_lazy("File attached (internal)"),
+    "work_note": gettext_lazy("Work note"),
+    "replied": gettext_lazy("Public reply"),
+    "handover_requested": gettext_lazy("Handover requested"),
+    "handover_accepted": gettext_lazy("Handover accepted"),
+    "handover_rejected": gettext_lazy("Handover rejected"),
+    "handover_cancelled": gettext_lazy("Handover cancelled"),
+    "accepted": gettext_lazy("Accepted"),
+    "rejected": gettext_lazy("Rejected"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "deleted": gettext_lazy("Deleted"),
+    "overdue_notified": gettext_lazy("Past its target: the group was told"),
+    "declared_major": gettext_lazy("Declared a major incident"),
+    "stakeholder_update": gettext_lazy("Stakeholder update sent"),
+    "review_recorded": gettext_lazy("Post-incident review recorded"),
+    "communication_plan_changed": gettext_lazy("Communication plan changed"),
+    "update_overdue_notified": gettext_lazy("Update overdue: the manager was told"),
+    # fields
+    "title": gettext_lazy("Title"),
+    "caller": gettext_lazy("Caller"),
+    "service": gettext_lazy("Service"),
+    "affected_ci": gettext_lazy("Affected CI"),
+    "category": gettext_lazy("Category"),
+    "subcategory": gettext_lazy("Subcategory"),
+    "impact": gettext_lazy("Impact"),
+    "urgency": gettext_lazy("Urgency"),
+    "priority": gettext_lazy("Priority"),
+    "owning_group": gettext_lazy("Owning group"),
+    "assignee": gettext_lazy("Assignee"),
+    "parent": gettext_lazy("Parent incident"),
+    "hold_reason": gettext_lazy("Hold reason"),
+    "resolution_code": gettext_lazy("Resolution code"),
+    "resolution_notes": gettext_lazy("Resolution notes"),
+    "reopen_count": gettext_lazy("Reopened"),
+    "to_group": gettext_lazy("To group"),
+    "watchers": gettext_lazy("Watchers"),
+    "attachment": gettext_lazy("Attachment"),
+    "time_spent": gettext_lazy("Time spent"),
+    "visibility": gettext_lazy("Visibility"),
+    "major_manager": gettext_lazy("Major-incident manager"),
+    "follow_up_actions": gettext_lazy("Follow-up actions"),
+    "update_kind": gettext_lazy("Update"),
+    "next_update_due": gettext_lazy("Next update due"),
+    "overdue_notified_at": gettext_lazy("Told at"),
+    "cadence_minutes": gettext_lazy("Update cadence (minutes)"),
+    "customer_channel": gettext_lazy("Customers' contacts"),
+    "stakeholders": gettext_lazy("Named stakeholders"),
+    "stakeholder_channel": gettext_lazy("Stakeholders hear by"),
+    "desk_group": gettext_lazy("Service desk group"),
+    "desk_channel": gettext_lazy("The service desk hears by"),
+}

@@ -8,14 +8,18 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
 
-from steward.core.api_input import SINGLE_LINE, QuerySchema
-from steward.core.api_support import StrictSchema
+from steward.core.api_input import SINGLE_LINE, Id, QuerySchema
+from steward.core.api_support import NamedRef, StrictSchema
 from steward.incidents.choices import (
+    CADENCE_MAX,
+    CADENCE_MIN,
     Category,
+    Channel,
     HandoverStatus,
     HoldReason,
     ResolutionCode,
     Status,
+    UpdateKind,
     Visibility,
 )
 from steward.people.schemas import GroupBrief, UserBrief, Version
@@ -30,11 +34,6 @@ Reason = Annotated[
 Number = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}\d{1,12}$", max_length=16)]
 LevelValue = Literal[1, 2, 3]
 PriorityValue = Literal[1, 2, 3, 4, 5]
-
-
-class NamedRef(Schema):
-    id: int
-    name: str
 
 
 class HandoverMeasuresOut(Schema):
@@ -293,7 +292,62 @@ class MajorIn(StrictSchema):
 
 
 class UpdateIn(StrictSchema):
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    body: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+        | None
+    ) = Field(
+        None,
+        description="The update as written; left out (or the template unchanged), each reader "
+        "reads the template of `kind` in their own language",
+    )
+    kind: UpdateKind = Field(UpdateKind.PROGRESS, description="initial, progress or resolved")
+
+
+class CommunicationPlanIn(StrictSchema):
+    """A change to the communication plan: only the fields sent change."""
+
+    version: Version
+    cadence_minutes: int | None = Field(
+        None, ge=CADENCE_MIN, le=CADENCE_MAX, description="Minutes between updates"
+    )
+    customer_channel: Literal["email", "none"] | None = Field(
+        None, description="The customers' contacts of the affected services (e-mail only)"
+    )
+    stakeholders: list[Id] | None = Field(None, max_length=200, description="Named users")
+    stakeholder_channel: Channel | None = None
+    desk_group: Id | None = Field(
+        None, description="The service desk group told of every update; null: none"
+    )
+    desk_channel: Channel | None = None
+
+
+class PlanContactOut(Schema):
+    name: str
+    email: str
+    organization: str
+    language: str
+
+
+class CommunicationPlanOut(Schema):
+    version: int
+    cadence_minutes: int
+    customer_channel: Channel
+    customers: list[PlanContactOut] = Field(
+        description="Who the customer audience is now: the customers' contacts of the services"
+    )
+    stakeholders: list[UserBrief]
+    stakeholder_channel: Channel
+    desk_group: GroupBrief | None
+    desk_channel: Channel
+    next_update_due: datetime | None = Field(description="None once the resolved update is sent")
+    overdue: bool
+
+
+class UpdateTemplateOut(Schema):
+    kind: UpdateKind
+    language: str
+    subject: str
+    body: str
 
 
 class ActionIn(StrictSchema):
@@ -311,6 +365,7 @@ class ReviewIn(StrictSchema):
 class StakeholderUpdateOut(Schema):
     id: int
     author: UserBrief | None
+    kind: UpdateKind
     body: str
     recipients: int
     created_at: datetime
@@ -337,6 +392,7 @@ class MajorOut(Schema):
     children: list[str] = Field(description="Numbers of the linked child incidents")
     updates: list[StakeholderUpdateOut]
     review: ReviewOut | None
+    plan: CommunicationPlanOut
 
 
 class SavedViewIn(StrictSchema):

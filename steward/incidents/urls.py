@@ -1,6 +1,13 @@
 from django.urls import path
 
-from steward.incidents import detail_views, list_views, lookups, settings_views, views
+from steward.incidents import (
+    detail_views,
+    list_views,
+    lookups,
+    major_views,
+    settings_views,
+    views,
+)
 
 app_name = "incidents"
 
@@ -33,5 +40,6 @@ urlpatterns = [
         name="attachment",
     ),
     path("<str:number>/attach/", views.attachment_upload, name="attach"),
+    path("<str:number>/major/plan/", major_views.plan_edit, name="major_plan"),
     path("<str:number>/<slug:action>/", views.incident_action, name="action"),
 ]

@@ -24,7 +24,7 @@ from steward.incidents import (
 )
 from steward.incidents import operations as ops
 from steward.incidents.attachments import serve_attachment
-from steward.incidents.choices import HandoverStatus
+from steward.incidents.choices import HandoverStatus, UpdateKind
 from steward.incidents.forms import (
     CommentForm,
     HandoverForm,
@@ -40,6 +40,7 @@ from steward.incidents.models import (
     MajorIncident,
     PostIncidentReview,
 )
+from steward.incidents.operations import major_plan
 from steward.people.forms import add_domain_error
 from steward.people.models import SupportGroup
 from steward.services.models import Service
@@ -94,7 +95,7 @@ def incident_detail(request, number: str):
         "measures": queries.incident_measures(incident),
         "slas": sla.clocks_for_page(incident),
         "history": list(queries.timeline(incident, user)[:TIMELINE_LIMIT]),
-        "major": _major_for(incident),
+        "major": _major_for(incident, request.GET.get("template")),
         "managers": queries.possible_major_managers() if "declare_major" in actions else [],
         "attachments": list(
             Attachment.objects.for_user(user, "view")
@@ -148,7 +149,7 @@ def _requester_detail(request, incident: Incident):
     return render(request, "incidents/incident_detail.html", context)
 
 
-def _major_for(incident: Incident):
+def _major_for(incident: Incident, template: str | None = None):
     major = MajorIncident.objects.select_related("manager").filter(incident=incident).first()
     if major is not None:
         major.update_list = list(major.updates.select_related("author"))
@@ -156,6 +157,14 @@ def _major_for(incident: Incident):
         major.action_list = (
             list(major.review_row.actions.select_related("owner")) if major.review_row else []
         )
+        major.plan_row = ops.plan_of(major)
+        major.overdue = major_plan.is_overdue(major.plan_row, incident)
+        # the update form starts from the template for the moment (or the one asked for),
+        # in the writer's language; sent unchanged, each reader reads it in theirs
+        kind = template if template in UpdateKind.values else major_plan.moment(incident, major)
+        major.update_kind = kind
+        major.update_text = major_plan.template(kind, incident, major.plan_row)[1].render()
+        major.kinds = UpdateKind.choices
     return major
 
 

@@ -24,20 +24,32 @@ def require_resolution(*, resolution_code: str = "", resolution_notes: str = "",
     if not (resolution_notes or "").strip():
         problems["resolution_notes"] = ["required to resolve"]
     if problems:
-        raise ValidationError(
-            "Resolving needs a resolution code and notes: "
-            + "; ".join(f"{k}: {v[0]}" for k, v in problems.items()),
-            problems,
-        )
+        if "resolution_code" in problems and "resolution_notes" in problems:
+            message = gettext(
+                "Resolving needs a resolution code and notes: choose a code and "
+                "write what was done."
+            )
+        elif "resolution_notes" in problems:
+            message = gettext("Resolving needs notes: write what was done.")
+        elif resolution_code:
+            message = gettext("Choose one of the resolution codes offered.")
+        else:
+            message = gettext("Resolving needs a resolution code: choose one.")
+        raise ValidationError(message, problems)
 
 
 def require_hold_reason(*, hold_reason: str = "", **_) -> None:
+    choices = ", ".join(HoldReason.values)
     if not hold_reason:
-        raise ValidationError.field(
-            "hold_reason", f"required to put on hold: one of {', '.join(HoldReason.values)}"
+        raise ValidationError(
+            gettext("Say what the incident waits for to put it on hold."),
+            {"hold_reason": [f"required to put on hold: one of {choices}"]},
         )
     if hold_reason not in HoldReason.values:
-        raise ValidationError.field("hold_reason", f"must be one of {', '.join(HoldReason.values)}")
+        raise ValidationError(
+            gettext("Choose one of the hold reasons offered."),
+            {"hold_reason": [f"must be one of {choices}"]},
+        )
 
 
 def require_review_if_major(*, incident=None, **_) -> None:

@@ -34,3 +34,46 @@ def test_the_caller_reads_the_resolution_in_dutch_and_the_group_reads_its_news_i
     )
     told = OutboundEmail.objects.filter(recipient=caller).order_by("-pk").first()
     assert told.subject == f"{incident.number} is opgelost: Geen toegang tot internetbankieren"
+
+
+def test_a_dutch_agent_reads_statuses_and_a_refusal_in_dutch(desk, open_one, client_for):
+    agent = _speak(desk["people"]["agent"], "nl")
+    incident = open_one(title="Betaalautomaat reageert niet")
+    page = client_for(agent)
+
+    queue = page.get("/incidents/?queue=all").content.decode()
+    assert ">Nieuw</span>" in queue and ">New</span>" not in queue
+    assert "P3 – Gemiddeld" in queue
+
+    # a new incident cannot be resolved at once: the workflow refuses, in Dutch, with the
+    # statuses' Dutch names
+    response = page.post(
+        f"/incidents/{incident.number}/transition/",
+        {
+            "to": "resolved",
+            "resolution_code": "solved",
+            "resolution_notes": "Opnieuw opgestart.",
+            "version": incident.version,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "“Nieuw”" in html and "“Opgelost”" in html and "cannot go" not in html
+    incident.refresh_from_db()
+    assert incident.status == "new"
+
+
+def test_the_api_keeps_its_machine_codes_and_says_the_message_in_the_readers_language(
+    desk, open_one, api_as
+):
+    agent = _speak(desk["people"]["agent"], "nl")
+    incident = open_one()
+    status, data = api_as(agent).post(
+        f"incidents/{incident.number}/handovers",
+        {"to_group": incident.owning_group_id, "reason": "x"},
+    )
+    assert status == 422
+    assert data["error"]["fields"]["to_group"] == [
+        "is already the owning group: assigning within a group is not a handover"
+    ]
+    assert "is al eigenaar van het incident" in data["error"]["message"]

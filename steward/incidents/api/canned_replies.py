@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 from ninja.responses import Status as HttpStatus
 from pydantic import StringConstraints
@@ -65,7 +66,7 @@ def reply_out(r: CannedReply) -> dict:
 def _reply(user, reply_id: int) -> CannedReply:
     reply = canned.visible_replies(user).filter(pk=reply_id).first()
     if reply is None:
-        raise NotFound(f"Saved reply {reply_id} not found.")
+        raise NotFound(_("Saved reply %(id)s not found.") % {"id": reply_id})
     return reply
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from steward.core.api_support import named_ref, person_brief, ref_or_422, visible_ref
@@ -134,7 +135,7 @@ def incident_out_for(user, i: Incident, *, new: bool = False) -> dict:
 def incident_for(user, number: str) -> Incident:
     row = queries.incidents_for(user).filter(number=number.upper()).first()
     if row is None:
-        raise NotFound(f"Incident {number} not found.")
+        raise NotFound(_("Incident %(number)s not found.") % {"number": number})
     return queries.with_relations([row])[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
@@ -36,7 +37,7 @@ from steward.incidents.schemas import (
 def _handover(actor, pk: int) -> Handover:
     row = handovers_qs().for_user(actor, "view").filter(pk=pk).first()
     if row is None:
-        raise NotFound(f"Handover {pk} not found.")
+        raise NotFound(_("Handover %(id)s not found.") % {"id": pk})
     return row
 
 
@@ -87,7 +88,7 @@ def list_handovers(request, filters: Query[HandoverFilters], page: Query[PagePar
 )
 def handover_figures(request):
     if not request.auth.is_it:
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return queries.group_figures()
 
 

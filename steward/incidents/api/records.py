@@ -3,6 +3,7 @@ comments, timeline and watchers."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.responses import Response
 from ninja.responses import Status as HttpStatus
@@ -251,6 +252,6 @@ def remove_watcher(request, number: RecordNumber, user_id: Id):
     incident = incident_for(request.auth, number)
     user = User.objects.for_user(request.auth, "view").filter(pk=user_id).first()
     if user is None:
-        raise NotFound(f"User {user_id} not found.")
+        raise NotFound(_("User %(id)s not found.") % {"id": user_id})
     ops.remove_watcher(request.auth, incident, user)
     return fresh_out(request.auth, incident)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query
 from ninja.responses import Status as HttpStatus
 
@@ -54,6 +55,6 @@ def save_view(request, payload: SavedViewIn):
 def delete_view(request, view_id: Id):
     view = SavedView.objects.for_user(request.auth, "view").filter(pk=view_id).first()
     if view is None:
-        raise NotFound(f"View {view_id} not found.")
+        raise NotFound(_("View %(id)s not found.") % {"id": view_id})
     ops.delete_view(request.auth, view)
     return HttpStatus(204, None)

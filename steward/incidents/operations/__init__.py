@@ -59,6 +59,12 @@ from steward.incidents.operations.major import (
     record_review,
     stakeholders,
 )
+from steward.incidents.operations.major_plan import (
+    customer_contacts,
+    notify_overdue_updates,
+    plan_of,
+    set_plan,
+)
 from steward.incidents.operations.reference_data import (
     create_category,
     priority_for,
@@ -92,6 +98,7 @@ __all__ = [
     "close_resolved",
     "create_canned_reply",
     "create_category",
+    "customer_contacts",
     "declare_major",
     "delete_canned_reply",
     "delete_view",
@@ -103,8 +110,10 @@ __all__ = [
     "mentioned",
     "next_support_line",
     "notify_overdue_handovers",
+    "notify_overdue_updates",
     "open_incident",
     "overdue_handovers",
+    "plan_of",
     "post_stakeholder_update",
     "priority_for",
     "raise_priority",
@@ -115,6 +124,7 @@ __all__ = [
     "save_view",
     "set_first_line_group",
     "set_handover_target",
+    "set_plan",
     "set_priority_cell",
     "set_priority_matrix",
     "stakeholders",

@@ -16,12 +16,14 @@ Nothing is deleted: incidents keep the categories they were filed under.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import journal
 from steward.core.errors import Conflict, ValidationError
 from steward.core.operations import require_admin
 from steward.incidents.choices import Level, Priority
 from steward.incidents.models import IncidentCategory, PriorityMatrix
+from steward.incidents.operations.common import invalid
 from steward.incidents.operations.reference_data import create_category
 
 NAME_MAX = 80
@@ -66,7 +68,7 @@ def set_priority_matrix(
         if priority not in Priority.values:
             problems[cell_field(impact, urgency)] = ["must be a priority from 1 to 5"]
     if problems:
-        raise ValidationError("Every cell needs a priority from 1 to 5.", problems)
+        raise ValidationError(_("Every cell needs a priority from 1 to 5."), problems)
     # Rows for cells that have none yet (created at their default, so that the conditional
     # update below treats every cell the same way).
     current = matrix()
@@ -95,8 +97,10 @@ def set_priority_matrix(
         changed.append((impact, urgency, seen, priority))
     if stale:
         raise ChangedMeanwhile(
-            "The priority matrix was changed by someone else while you were editing it: "
-            "nothing was saved. Check the cells marked and save again.",
+            _(
+                "The priority matrix was changed by someone else while you were editing it: "
+                "nothing was saved. Check the cells marked and save again."
+            ),
             stale,
         )
     cells_by_key = {
@@ -118,17 +122,31 @@ def set_priority_matrix(
 def _check_name(name: str, parent: IncidentCategory | None, exclude: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError.field("name", "required")
+        raise invalid("name", _("Give the category a name."), "required")
     if len(name) > NAME_MAX:
-        raise ValidationError.field("name", f"at most {NAME_MAX} characters")
+        raise invalid(
+            "name",
+            _("A category name has at most %(max)s characters.") % {"max": NAME_MAX},
+            f"at most {NAME_MAX} characters",
+        )
     if any(ord(c) < 32 for c in name):
-        raise ValidationError.field("name", "one line of text, without control characters")
+        raise invalid(
+            "name",
+            _("A category name is one line of text."),
+            "one line of text, without control characters",
+        )
     siblings = IncidentCategory.objects.filter(parent=parent, name__iexact=name)
     if exclude is not None:
         siblings = siblings.exclude(pk=exclude)
     if siblings.exists():
         where = f"under {parent.name!r}" if parent else "at the top level"
-        raise ValidationError.field("name", f"there is already a category {name!r} {where}")
+        message = (
+            _("There is already a category %(name)s under %(parent)s.")
+            % {"name": name, "parent": parent.name}
+            if parent
+            else _("There is already a category %(name)s at the top level.") % {"name": name}
+        )
+        raise invalid("name", message, f"there is already a category {name!r} {where}")
     return name
 
 
@@ -137,8 +155,10 @@ def add_category(actor, *, name: str, parent: IncidentCategory | None = None) ->
     """Add a category, or a subcategory of an active top-level category (administrators)."""
     require_admin(actor, "manage incident categories")
     if parent is not None and (parent.parent_id is not None or not parent.is_active):
-        raise ValidationError.field(
-            "parent", "must be an active top-level category (categories have one level below)"
+        raise invalid(
+            "parent",
+            _("Choose an active top-level category: categories have one level below them."),
+            "must be an active top-level category (categories have one level below)",
         )
     return create_category(actor, name=_check_name(name, parent), parent=parent)
 
@@ -163,8 +183,10 @@ def update_category(
         changes["name"] = _check_name(name, category.parent, exclude=category.pk)
     if is_active is not None and is_active != category.is_active:
         if is_active and category.parent_id and not category.parent.is_active:
-            raise ValidationError.field(
-                "is_active", f"reactivate its category {category.parent.name!r} first"
+            raise invalid(
+                "is_active",
+                _("Reactivate its category %(name)s first.") % {"name": category.parent.name},
+                f"reactivate its category {category.parent.name!r} first",
             )
         changes["is_active"] = is_active
     rows = IncidentCategory.objects.filter(
@@ -173,14 +195,16 @@ def update_category(
     if not changes:
         if not rows.exists():
             raise ChangedMeanwhile(
-                "The category was changed by someone else while you were editing it.",
+                _("The category was changed by someone else while you were editing it."),
                 {"version": ["changed by someone else meanwhile"]},
             )
         return category
     if not rows.update(**changes):
         raise ChangedMeanwhile(
-            "The category was changed by someone else while you were editing it: nothing was "
-            "saved.",
+            _(
+                "The category was changed by someone else while you were editing it: nothing "
+                "was saved."
+            ),
             {"version": ["changed by someone else meanwhile"]},
         )
     before = {"name": category.name, "is_active": category.is_active}

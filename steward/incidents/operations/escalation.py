@@ -4,15 +4,16 @@ escalation rule does to an incident (called by slm through the incident tracked 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import journal
 from steward.core.concurrency import save_versioned
-from steward.core.errors import Conflict, DomainError, ValidationError
+from steward.core.errors import Conflict, DomainError
 from steward.core.operations import full_clean, require
 from steward.incidents import sla
 from steward.incidents.choices import HandoverStatus
 from steward.incidents.models import Handover, Incident
-from steward.incidents.operations.common import locked, require_not_final
+from steward.incidents.operations.common import invalid, locked, require_not_final
 from steward.incidents.operations.handovers import hand_over
 from steward.incidents.operations.reference_data import priority_for
 from steward.people.models import SupportGroup
@@ -32,10 +33,15 @@ def raise_priority(actor, incident: Incident, *, reason: str, version: int | Non
     require_not_final(incident)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError.field("reason", "required: say why the priority goes up")
+        raise invalid(
+            "reason",
+            _("Say why the priority goes up."),
+            "required: say why the priority goes up",
+        )
     if incident.priority <= 1:
         raise Conflict(
-            f"{incident.number} is already P1: its priority cannot go higher.",
+            _("%(number)s is already P1: its priority cannot go higher.")
+            % {"number": incident.number},
             {"priority": ["is already P1"]},
         )
     before = incident.priority

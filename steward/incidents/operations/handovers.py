@@ -13,7 +13,6 @@ from steward.core.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
-    ValidationError,
 )
 from steward.core.operations import full_clean, require
 from steward.core.texts import Text
@@ -42,7 +41,8 @@ def hand_over(
     locked(incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
-            f"{incident.number} is {incident.status}: only open incidents can be handed over.",
+            _("%(number)s is %(status)s: only open incidents can be handed over.")
+            % {"number": incident.number, "status": incident.get_status_display().lower()},
             {"incident": [f"is {incident.status}"]},
         )
     if to_group.pk == incident.owning_group_id:
@@ -66,8 +66,11 @@ def hand_over(
     pending = Handover.objects.filter(incident=incident, status=HandoverStatus.PENDING).first()
     if pending:
         raise Conflict(
-            f"{incident.number} already has a pending handover (#{pending.pk}) to "
-            f"{pending.to_group.name}; it must be accepted, rejected or cancelled first.",
+            _(
+                "%(number)s already has a pending handover (#%(handover)s) to %(group)s; it "
+                "must be accepted, rejected or cancelled first."
+            )
+            % {"number": incident.number, "handover": pending.pk, "group": pending.to_group.name},
             {"to_group": [f"handover #{pending.pk} is still pending"]},
         )
     handover = Handover(
@@ -84,7 +87,7 @@ def hand_over(
             handover.save()
     except IntegrityError as exc:
         raise Conflict(
-            f"{incident.number} already has a pending handover.",
+            _("%(number)s already has a pending handover.") % {"number": incident.number},
             {"to_group": ["another handover is pending"]},
         ) from exc
     journal.record(
@@ -122,24 +125,30 @@ def hand_over(
 def _pending(handover: Handover) -> Handover:
     fresh = Handover.objects.select_for_update().filter(pk=handover.pk).first()
     if fresh is None:
-        raise NotFound("Handover not found.")
+        raise NotFound(_("Handover not found."))
     if fresh.status != HandoverStatus.PENDING:
         raise Conflict(
-            f"Handover #{fresh.pk} is already {fresh.status}.",
+            _("Handover #%(handover)s is already %(status)s.")
+            % {"handover": fresh.pk, "status": fresh.get_status_display().lower()},
             {"status": [f"is {fresh.status}, not pending"]},
         )
     return fresh
+
+
+#: Why someone outside the receiving group is refused, per decision.
+RECEIVER_ONLY = {
+    "accept": gettext_noop("Only members of %(group)s may accept this handover."),
+    "reject": gettext_noop("Only members of %(group)s may reject this handover."),
+}
 
 
 def _require_receiver(actor, handover: Handover, what: str) -> None:
     if actor is None:
         return
     if not actor.is_it:
-        raise NotFound("Handover not found.")
+        raise NotFound(_("Handover not found."))
     if not rules.may_receive(actor, handover):
-        raise PermissionDenied(
-            f"Only members of {handover.to_group.name} may {what} this handover."
-        )
+        raise PermissionDenied(_(RECEIVER_ONLY[what]) % {"group": handover.to_group.name})
 
 
 @transaction.atomic
@@ -151,7 +160,8 @@ def accept_handover(actor, handover: Handover, *, take_assignment: bool = False)
     incident = locked(handover.incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
-            f"{incident.number} is {incident.status}; the handover can only be cancelled.",
+            _("%(number)s is %(status)s; the handover can only be cancelled.")
+            % {"number": incident.number, "status": incident.get_status_display().lower()},
             {"status": [f"incident is {incident.status}"]},
         )
     now = timezone.now()
@@ -159,10 +169,17 @@ def accept_handover(actor, handover: Handover, *, take_assignment: bool = False)
     incident.owning_group = handover.to_group
     if take_assignment:
         if actor is None:
-            raise ValidationError.field("take_assignment", "the system cannot take assignments")
+            raise invalid(
+                "take_assignment",
+                _("The system cannot take assignments."),
+                "the system cannot take assignments",
+            )
         if not handover.to_group.members.filter(pk=actor.pk).exists():
-            raise ValidationError.field(
-                "take_assignment", f"you are not a member of {handover.to_group.name}"
+            raise invalid(
+                "take_assignment",
+                _("You are not a member of %(group)s: accept without taking it.")
+                % {"group": handover.to_group.name},
+                f"you are not a member of {handover.to_group.name}",
             )
         incident.assignee = actor
     else:
@@ -262,10 +279,11 @@ def cancel_handover(actor, handover: Handover) -> Handover:
     handover = _pending(handover)
     if actor is not None:
         if not actor.is_it:
-            raise NotFound("Handover not found.")
+            raise NotFound(_("Handover not found."))
         if not rules.may_cancel_handover(actor, handover):
             raise PermissionDenied(
-                f"Only the requester or members of {handover.from_group.name} may cancel it."
+                _("Only the requester or members of %(group)s may cancel it.")
+                % {"group": handover.from_group.name}
             )
     now = timezone.now()
     Handover.objects.filter(pk=handover.pk).update(

@@ -63,6 +63,13 @@ _RELATED = [
 ]
 
 
+#: Why a requester may not route an incident, per field.
+ROUTING_ONLY = {
+    "owning_group": gettext_noop("Only IT staff may set owning_group."),
+    "parent": gettext_noop("Only IT staff may set parent."),
+}
+
+
 @transaction.atomic
 def open_incident(
     actor,
@@ -83,14 +90,19 @@ def open_incident(
     An affected CI without a service proposes the service the CI delivers (or affects)."""
     if not rules.may_raise_for(actor, caller):
         raise PermissionDenied(
-            "Requesters may raise incidents only for themselves.",
+            _("Requesters may raise incidents only for themselves."),
             {"caller": ["must be yourself"]},
         )
     if not rules.may_route(actor) and (owning_group is not None or parent is not None):
         field = "owning_group" if owning_group is not None else "parent"
-        raise PermissionDenied(f"Only IT staff may set {field}.", {field: ["IT staff only"]})
+        raise PermissionDenied(_(ROUTING_ONLY[field]), {field: ["IT staff only"]})
     if not caller.is_active:
-        raise ValidationError.field("caller", f"user {caller.username!r} is inactive")
+        raise invalid(
+            "caller",
+            _("%(name)s is no longer active: choose another caller.")
+            % {"name": caller.display_name},
+            f"user {caller.username!r} is inactive",
+        )
     check_level("impact", impact)
     check_level("urgency", urgency)
     check_categories(category, subcategory)
@@ -185,7 +197,8 @@ def update_incident(
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationError(
-            f"Unknown fields {sorted(unknown)}", {k: ["unknown field"] for k in sorted(unknown)}
+            _("Unknown fields %(fields)s") % {"fields": sorted(unknown)},
+            {k: ["unknown field"] for k in sorted(unknown)},
         )
     before = journal.snapshot(incident, FIELDS)
     for name in ("impact", "urgency"):
@@ -209,10 +222,12 @@ def update_incident(
     comment = ""
     if override:
         if changes["priority"] not in Priority.values:
-            raise ValidationError.field("priority", "must be 1 to 5")
+            raise invalid("priority", _("Choose a priority from 1 to 5."), "must be 1 to 5")
         if not (priority_reason or "").strip():
-            raise ValidationError.field(
+            raise invalid(
                 "priority_reason",
+                _("Say why the priority is P%(priority)s instead of the matrix's P%(matrix)s.")
+                % {"priority": changes["priority"], "matrix": matrix},
                 f"required to set priority P{changes['priority']} instead of the matrix's "
                 f"P{matrix}",
             )
@@ -283,7 +298,7 @@ def transition(
         require(actor, "view", incident)
         if not rules.may_transition(actor, incident, to):
             raise PermissionDenied(
-                "Callers may only reopen their own resolved incidents.",
+                _("Callers may only reopen their own resolved incidents."),
                 {"to": ["callers may only reopen a resolved incident"]},
             )
     else:

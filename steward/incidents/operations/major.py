@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -12,13 +14,13 @@ from steward.core.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
-    ValidationError,
 )
 from steward.core.operations import require
-from steward.core.texts import Text
+from steward.core.texts import Text, render
 from steward.incidents import rules
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
+    UpdateKind,
 )
 from steward.incidents.models import (
     FollowUpAction,
@@ -28,6 +30,7 @@ from steward.incidents.models import (
     StakeholderUpdate,
     Watcher,
 )
+from steward.incidents.operations import major_plan
 from steward.incidents.operations.common import invalid, link, locked, touch
 from steward.notifications.operations import notify
 from steward.people.models import User
@@ -35,15 +38,28 @@ from steward.people.models import User
 # --- major incidents --------------------------------------------------------------------------
 
 
+#: The longest stakeholder update (characters), as the API's schema says.
+UPDATE_MAX = 20_000
+
+#: Why a person without the role is refused, per action.
+REFUSALS = {
+    "declare": gettext_noop("Only group managers and administrators may declare major incidents."),
+    "update": gettext_noop("Only group managers and administrators may post stakeholder updates."),
+    "review": gettext_noop(
+        "Only group managers and administrators may record post-incident reviews."
+    ),
+}
+
+
 def _require_major_role(actor, what: str) -> None:
     if not rules.may_lead_major(actor):
-        raise PermissionDenied(f"Only group managers and administrators may {what}.")
+        raise PermissionDenied(_(REFUSALS[what]))
 
 
 def _major(incident: Incident) -> MajorIncident:
     major = MajorIncident.objects.filter(incident=incident).first()
     if major is None:
-        raise NotFound(f"{incident.number} is not a major incident.")
+        raise NotFound(_("%(number)s is not a major incident.") % {"number": incident.number})
     return major
 
 
@@ -51,15 +67,19 @@ def _major(incident: Incident) -> MajorIncident:
 def declare_major(actor, incident: Incident, *, reason: str, manager: User) -> MajorIncident:
     """Declare an incident major (reason required) with a major-incident manager."""
     require(actor, "change", incident)
-    _require_major_role(actor, "declare major incidents")
+    _require_major_role(actor, "declare")
     locked(incident)
     if incident.status not in ACTIVE_STATUSES:
         raise Conflict(
-            f"{incident.number} is {incident.status}; only open incidents can be declared major.",
+            _("%(number)s is %(status)s; only open incidents can be declared major.")
+            % {"number": incident.number, "status": incident.get_status_display().lower()},
             {"incident": [f"is {incident.status}"]},
         )
     if MajorIncident.objects.filter(incident=incident).exists():
-        raise Conflict(f"{incident.number} is already a major incident.", {"incident": ["major"]})
+        raise Conflict(
+            _("%(number)s is already a major incident.") % {"number": incident.number},
+            {"incident": ["major"]},
+        )
     if not (reason or "").strip():
         raise invalid("reason", _("Say why this is a major incident."), "required")
     if not manager.is_active or not manager.is_it:
@@ -77,6 +97,7 @@ def declare_major(actor, incident: Incident, *, reason: str, manager: User) -> M
     journal.record(
         actor, incident, "declared_major", {"major_manager": [None, manager]}, comment=major.reason
     )
+    major_plan.create_default_plan(major)
     touch(incident)
     recipients = [manager]
     if incident.service_id:
@@ -113,35 +134,54 @@ def stakeholders(incident: Incident) -> list[User]:
 
 
 @transaction.atomic
-def post_stakeholder_update(actor, incident: Incident, *, body: str) -> StakeholderUpdate:
-    """Send an update to the stakeholders through the outbox (the manager or a group manager)."""
+def post_stakeholder_update(
+    actor, incident: Incident, *, body: str | None, kind: str = UpdateKind.PROGRESS
+) -> StakeholderUpdate:
+    """Send an update to every audience of the communication plan (the manager, group
+    managers, administrators). Sent as the template of ``kind`` (left unchanged, or no body)
+    each reader reads it in their own language; an edited body goes out as written, under
+    the subject of ``kind`` in the reader's language. "Next update due" moves on by the
+    cadence (a resolved update ends it)."""
     require(actor, "change", incident)
     major = _major(incident)
     if actor is not None and actor.pk != major.manager_id:
-        _require_major_role(actor, "post stakeholder updates")
-    if not (body or "").strip():
+        _require_major_role(actor, "update")
+    if kind not in UpdateKind.values:
+        raise invalid(
+            "kind",
+            _("Choose the kind of update: initial, progress or resolved."),
+            "must be initial, progress or resolved",
+        )
+    plan = major_plan.plan_of(major)
+    subject, template = major_plan.template(kind, incident, plan)
+    text = (body or "").replace("\r\n", "\n").strip()
+    language = getattr(actor, "language", None) or settings.LANGUAGE_CODE
+    if body is None or text == template.render(language).strip():
+        message = template
+    elif not text:
         raise invalid("body", _("Write the update for the stakeholders first."), "required")
-    people = stakeholders(incident)
-    sent = notify(
-        actor,
-        people,
-        subject=Text(
-            gettext_noop("Update on major incident %(number)s: %(title)s"),
-            number=incident.number,
-            title=incident.title,
-        ),
-        body=body.strip(),
-        link=link(incident),
-        record=incident,
-        include_actor=False,
+    elif len(text) > UPDATE_MAX:
+        raise invalid(
+            "body",
+            _("Keep the update under %(max)s characters.")
+            % {"max": number_format(UPDATE_MAX, force_grouping=True)},
+            f"at most {UPDATE_MAX} characters",
+        )
+    else:
+        message = text
+    reached = major_plan.send(
+        actor, incident, major, plan, kind, subject, message, stakeholders(incident)
     )
     update = StakeholderUpdate.objects.create(
         major=major,
         author=actor if getattr(actor, "pk", None) else None,
-        body=body.strip(),
-        recipients=len(sent.notifications),
+        kind=kind,
+        body=render(message, settings.LANGUAGE_CODE) if isinstance(message, Text) else message,
+        recipients=reached,
     )
-    journal.record(actor, incident, "stakeholder_update", comment=update.body)
+    journal.record(  # the template's words in each reader's language, a person's as written
+        actor, incident, "stakeholder_update", {"update_kind": [None, kind]}, comment=message
+    )
     touch(incident)
     return update
 
@@ -154,16 +194,22 @@ def record_review(
     require(actor, "change", incident)
     major = _major(incident)
     if actor is not None and actor.pk != major.manager_id:
-        _require_major_role(actor, "record post-incident reviews")
+        _require_major_role(actor, "review")
     if hasattr(major, "review"):
-        raise Conflict("The review is already recorded.", {"review": ["already recorded"]})
+        raise Conflict(_("The review is already recorded."), {"review": ["already recorded"]})
     if not (cause or "").strip():
         raise invalid("cause", _("Write what caused the incident."), "required")
     for n, (description, owner) in enumerate(actions):
         if not (description or "").strip():
-            raise ValidationError.field(f"actions.{n}.description", "required")
+            raise invalid(
+                f"actions.{n}.description", _("Describe each follow-up action."), "required"
+            )
         if owner is None or not owner.is_active:
-            raise ValidationError.field(f"actions.{n}.owner", "an active user must own it")
+            raise invalid(
+                f"actions.{n}.owner",
+                _("An active user must own each follow-up action."),
+                "an active user must own it",
+            )
     review = PostIncidentReview.objects.create(
         major=major,
         cause=cause.strip(),

@@ -4,11 +4,9 @@ categories."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import journal
-from steward.core.errors import (
-    ValidationError,
-)
 from steward.core.operations import full_clean, require_admin
 from steward.core.statements import fetch_compiled
 from steward.incidents.choices import (
@@ -18,7 +16,7 @@ from steward.incidents.models import (
     IncidentCategory,
     PriorityMatrix,
 )
-from steward.incidents.operations.common import SERVICE_DESK, check_level
+from steward.incidents.operations.common import SERVICE_DESK, check_level, invalid
 from steward.people.models import SupportGroup
 from steward.services import operations as service_ops
 from steward.services.choices import SupportLine
@@ -49,8 +47,8 @@ def set_priority_cell(actor, *, impact: int, urgency: int, priority: int) -> Pri
     check_level("impact", impact)
     check_level("urgency", urgency)
     if priority not in Priority.values:
-        raise ValidationError.field("priority", "must be 1 to 5")
-    cell, _ = PriorityMatrix.objects.get_or_create(
+        raise invalid("priority", _("Choose a priority from 1 to 5."), "must be 1 to 5")
+    cell, _created = PriorityMatrix.objects.get_or_create(
         impact=impact, urgency=urgency, defaults={"priority": priority}
     )
     before = cell.priority
@@ -77,7 +75,11 @@ def set_handover_target(actor, group: SupportGroup, minutes: int):
     """The group's handover acceptance target: its OLA's, counted in business time on the
     group's calendar (administrators or the group's manager)."""
     if not isinstance(minutes, int) or minutes < 1:
-        raise ValidationError.field("handover_target_minutes", "must be a positive number")
+        raise invalid(
+            "handover_target_minutes",
+            _("The handover target is a whole number of minutes, at least 1."),
+            "must be a positive number",
+        )
     return slm_ops.set_ola(actor, group, handover_acceptance_seconds=minutes * 60)
 
 
@@ -94,7 +96,12 @@ def create_category(actor, *, name: str, parent: IncidentCategory | None = None)
 def route_to(owning_group: SupportGroup | None, service: Service | None) -> SupportGroup:
     if owning_group is not None:
         if not owning_group.is_active:
-            raise ValidationError.field("owning_group", f"group {owning_group.name!r} is inactive")
+            raise invalid(
+                "owning_group",
+                _("%(group)s is no longer active: choose another group.")
+                % {"group": owning_group.name},
+                f"group {owning_group.name!r} is inactive",
+            )
         return owning_group
     if service is not None:
         first_line = (
@@ -107,8 +114,12 @@ def route_to(owning_group: SupportGroup | None, service: Service | None) -> Supp
             return first_line.group
     desk = SupportGroup.objects.filter(name=SERVICE_DESK, is_active=True).first()
     if desk is None:
-        raise ValidationError.field(
+        raise invalid(
             "owning_group",
+            _(
+                "Choose the owning group: the service has no first-line group and there is no "
+                "active service desk group to route to."
+            ),
             f"required: the service has no first-line group and there is no active "
             f"{SERVICE_DESK!r} group to route to",
         )
@@ -117,8 +128,16 @@ def route_to(owning_group: SupportGroup | None, service: Service | None) -> Supp
 
 def check_categories(category, subcategory) -> None:
     if category is not None and (category.parent_id is not None or not category.is_active):
-        raise ValidationError.field("category", "must be an active top-level category")
+        raise invalid(
+            "category",
+            _("Choose an active top-level category."),
+            "must be an active top-level category",
+        )
     if subcategory is not None and (
         category is None or subcategory.parent_id != category.pk or not subcategory.is_active
     ):
-        raise ValidationError.field("subcategory", "must be an active subcategory of category")
+        raise invalid(
+            "subcategory",
+            _("Choose an active subcategory of the category."),
+            "must be an active subcategory of category",
+        )

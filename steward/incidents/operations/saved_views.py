@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core.errors import (
     NotFound,
@@ -11,6 +12,7 @@ from steward.core.errors import (
 from steward.incidents.models import (
     SavedView,
 )
+from steward.incidents.operations.common import invalid
 
 # --- saved views ------------------------------------------------------------------------------
 
@@ -37,8 +39,10 @@ def save_view(actor, *, name: str, query: str) -> SavedView:
         raise ValidationError.field("user", "saved views belong to a person")
     name = (name or "").strip()
     if not name or len(name) > 80:
-        raise ValidationError.field("name", "required, at most 80 characters")
-    view, _ = SavedView.objects.update_or_create(
+        raise invalid(
+            "name", _("Name the view in at most 80 characters."), "required, at most 80 characters"
+        )
+    view, _created = SavedView.objects.update_or_create(
         user=actor, name=name, defaults={"query": _clean_query(query or "")}
     )
     return view
@@ -47,5 +51,5 @@ def save_view(actor, *, name: str, query: str) -> SavedView:
 @transaction.atomic
 def delete_view(actor, view: SavedView) -> None:
     if actor is not None and view.user_id != actor.pk:
-        raise NotFound("View not found.")
+        raise NotFound(_("View not found."))
     view.delete()

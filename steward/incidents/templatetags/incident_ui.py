@@ -145,6 +145,8 @@ def incident_rows(incidents, audience: str = REQUESTER, now=None) -> str:
     url = reverse("incidents:detail", args=["NUMBER"]).replace("NUMBER", "{}")
     pending_label, past_target = _("handover pending → %(group)s"), escape_text(_("past target"))
     major = f'<span class="badge badge--major">{escape_text(_("Major incident"))}</span>'
+    late = escape_text(_("Update overdue"))
+    next_update = escape_text(_("Next update %(when)s"))
     select_label = _("Select %(number)s")
     rows = []
     for i in incidents:
@@ -164,7 +166,14 @@ def incident_rows(incidents, audience: str = REQUESTER, now=None) -> str:
             )
         badges = ""
         if staff and i.is_major:
-            badges = f'<span class="cell-badges">{major}</span>'
+            due = ""
+            if i.update_overdue:
+                due = f' <span class="badge badge--red" data-major="update_overdue">{late}</span>'
+            elif i.update_due is not None:
+                due = (
+                    f' <span class="cell-note">{next_update % {"when": when(i.update_due)}}</span>'
+                )
+            badges = f'<span class="cell-badges">{major}{due}</span>'
         head = (
             f'<tr><td class="nowrap" data-field="number">{pick}<a href="{href}">{number}</a></td>'
             f'<td class="cell-title" data-field="title service">{escape_text(i.title)}{service}'
