@@ -22,6 +22,10 @@ class ReportingConfig(AppConfig):
                 brings=[
                     _("The KPI catalogue and a page per KPI with its chart and figures"),
                     _("GET /api/v1/kpis and /api/v1/kpis/{key} for IT staff"),
+                    _(
+                        "Dashboards: each person composes their own from KPI widgets, shares "
+                        "them with a group, and starts from their role's default"
+                    ),
                 ],
                 on_by_default=True,
                 order=90,
@@ -32,7 +36,14 @@ class ReportingConfig(AppConfig):
                         "reporting:catalogue",
                         order=70,
                         visible=lambda user: user.is_authenticated and user.is_it,
-                    )
+                    ),
+                    NavEntry(
+                        "dashboards",
+                        _("Dashboards"),
+                        "reporting:dashboards",
+                        order=69,
+                        visible=lambda user: user.is_authenticated and user.is_it,
+                    ),
                 ],
             )
         )

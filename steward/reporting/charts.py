@@ -20,6 +20,10 @@ TOP = 16
 BOTTOM = 44
 MAX_X_LABELS = 8
 
+#: A dashboard widget's columns: half a page wide at 1280 px.
+WIDGET_WIDTH = 460
+WIDGET_HEIGHT = 220
+
 ROW = 46
 BAR_WIDTH = 300
 BARS_WIDTH = 400
@@ -49,38 +53,41 @@ def _tick(key: str, unit: str) -> str:
     return key[:7] if unit == "month" else key[5:]
 
 
-def columns(series: list[dict], unit: str = "day") -> dict:
-    """Vertical columns over time, one per bucket, each with its link (``url``)."""
+def columns(
+    series: list[dict], unit: str = "day", *, width: int = WIDTH, height: int = HEIGHT
+) -> dict:
+    """Vertical columns over time, one per bucket, each with its link (``url``). A narrower
+    ``width`` (a dashboard widget) keeps the text at its size where the page has less room."""
     n = max(1, len(series))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     top = _nice_max(max([p["value"] or 0 for p in series] or [0]))
     slot = plot_w / n
-    width = max(1.0, slot * 0.7)
+    column = max(1.0, slot * 0.7)
     every = max(1, math.ceil(n / MAX_X_LABELS))
     bars = []
     for i, p in enumerate(series):
         value = p["value"] or 0
         h = round(plot_h * value / top, 1)
-        x = round(LEFT + i * slot + (slot - width) / 2, 1)
+        x = round(LEFT + i * slot + (slot - column) / 2, 1)
         bars.append(
             {
                 **p,
                 "x": x,
                 "y": round(TOP + plot_h - h, 1),
-                "width": round(width, 1),
+                "width": round(column, 1),
                 "height": h,
                 "text": _fmt(p["value"]),
                 "tick": _tick(str(p["key"]), unit) if i % every == 0 else "",
-                "tick_x": round(x + width / 2, 1),
+                "tick_x": round(x + column / 2, 1),
             }
         )
     grid = [{"y": round(TOP + plot_h - plot_h * f, 1), "label": _fmt(top * f)} for f in (0, 0.5, 1)]
     return {
         "kind": "columns",
-        "width": WIDTH,
-        "height": HEIGHT,
+        "width": width,
+        "height": height,
         "left": LEFT,
-        "right": WIDTH - RIGHT,
+        "right": width - RIGHT,
         "base": TOP + plot_h,
         "tick_y": TOP + plot_h + 18,
         "bars": bars,

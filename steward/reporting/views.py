@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from steward.core import kpis as registry
+from steward.core import practices
 from steward.core.errors import DomainError
 from steward.reporting import charts, queries
 from steward.reporting.forms import GROUP_LABELS, KpiFilterForm
@@ -87,7 +88,12 @@ def kpi_page(request, key: str):
     _reader(request)
     kpi = _kpi(key)
     form, built = _built(request, kpi)
-    context = {"kpi": queries.definition(kpi), "form": form, "figure": None}
+    context = {
+        "kpi": queries.definition(kpi),
+        "form": form,
+        "figure": None,
+        "improve_url": _improve_url(kpi, form),
+    }
     if built is not None:
         figure = queries.figure(built)
         records = reverse("reporting:records", args=[kpi.key])
@@ -112,6 +118,19 @@ def kpi_page(request, key: str):
             previous_last_day=(built.query.start - dt.timedelta(days=1)).date(),
         )
     return render(request, "reporting/kpi.html", context)
+
+
+def _improve_url(kpi, form: KpiFilterForm) -> str:
+    """``improvement:new`` with the KPI and the page's filters, when the improvement practice
+    is on (reporting never imports it: the URL is looked up by name)."""
+    if not practices.is_enabled("improvement"):
+        return ""
+    try:
+        url = reverse("improvement:new")
+    except NoReverseMatch:
+        return ""
+    filters = _query_string(form) if form.is_valid() else ""
+    return f"{url}?{urlencode({'kpi': kpi.key})}{'&' + filters if filters else ''}"
 
 
 def _direction(kpi, change) -> str:

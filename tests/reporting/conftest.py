@@ -158,3 +158,15 @@ def month(desk, monkeypatch):  # noqa: F811
     for i in incidents.values():
         i.refresh_from_db()
     return {**desk, "incidents": incidents, "clock": clock}
+
+
+def switch_off(admin, key: str) -> None:
+    """Switch a practice off, and first the practices that depend on it (service reviews and
+    improvement need reporting; problems need incidents)."""
+    from steward.core import operations as core_ops
+    from steward.core import practices
+
+    for dependent in practices.dependents(key):
+        if practices.is_enabled(dependent.key):
+            switch_off(admin, dependent.key)
+    core_ops.set_practice_enabled(admin, key, False)

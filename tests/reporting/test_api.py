@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from steward.core import operations as core_ops
+from steward.core import practices
+from steward.core.kpis import enabled_kpis
+from tests.reporting.conftest import switch_off
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +19,10 @@ def test_the_catalogue_lists_each_kpi_with_its_definition(month, api_as):
     status, data = api_as(month["people"]["agent"]).get("kpis")
     assert status == 200
     by_key = {k["key"]: k for k in data["items"]}
-    assert data["count"] == len(by_key) == 20
+    # every practice that is on brings its own (problems too): incidents bring these 20
+    assert data["count"] == len(by_key) == len(enabled_kpis())
+    incidents = {k.key for k in practices.get("incidents").kpis}
+    assert len(incidents) == 20 and incidents <= set(by_key)
     mttr = by_key["incident_mttr"]
     assert mttr["unit"] == "hours" and mttr["good"] == "down"
     assert mttr["dimensions"] == ["service", "group", "priority", "organization"]
@@ -109,7 +115,7 @@ def test_an_unknown_kpi_is_a_404(month, api_as):
 def test_switching_incidents_off_hides_their_kpis(month, api_as):
     admin = month["people"]["admin"]
     api = api_as(month["people"]["agent"])
-    core_ops.set_practice_enabled(admin, "incidents", False)
+    switch_off(admin, "incidents")
     status, data = api.get("kpis")
     assert status == 200 and data["items"] == []
     status, data = api.get("kpis/incidents_raised")
@@ -119,6 +125,6 @@ def test_switching_incidents_off_hides_their_kpis(month, api_as):
 
 
 def test_switching_reporting_off_answers_404_practice_off(month, api_as):
-    core_ops.set_practice_enabled(month["people"]["admin"], "reporting", False)
+    switch_off(month["people"]["admin"], "reporting")
     status, data = api_as(month["people"]["agent"]).get("kpis")
     assert status == 404 and data["error"]["code"] == "practice_off"

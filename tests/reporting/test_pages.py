@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from steward.core import operations as core_ops
+from tests.reporting.conftest import switch_off
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,7 @@ def test_a_time_series_has_a_column_per_day_and_a_table_row_per_day(month):
         .content.decode()
     )
     assert html.count("<rect") == 31
+    assert 'viewBox="0 0 720 260"' in html
     assert html.count('<th scope="row">2026-03-') == 31
 
 
@@ -107,7 +108,7 @@ def test_the_menu_shows_kpis_to_it_staff_only(month):
 
 
 def test_a_switched_off_practice_contributes_no_kpi_page(month):
-    core_ops.set_practice_enabled(month["people"]["admin"], "incidents", False)
+    switch_off(month["people"]["admin"], "incidents")
     client = client_for(month["people"]["agent"])
     assert client.get("/reports/kpis/incidents_raised/").status_code == 404
     assert b"incident_mttr" not in client.get("/reports/kpis/").content
