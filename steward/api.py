@@ -15,6 +15,7 @@ from steward.ownership.practice_api import router as practices_router
 from steward.people.api import router as people_router
 from steward.people.auth import AUTH
 from steward.problems.api import router as problems_router
+from steward.reporting.api import dashboards_router
 from steward.reporting.api import router as reporting_router
 from steward.reviews.api import router as reviews_router
 from steward.services.api import cmdb_router
@@ -72,6 +73,7 @@ api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
 api.add_router("", problems_router)
 api.add_router("/kpis", reporting_router)
+api.add_router("/dashboards", dashboards_router)
 api.add_router("/service-reviews", reviews_router)
 api.add_router("/improvements", improvement_router)
 

@@ -76,8 +76,13 @@ CONFIG = {
             "checks": {"ensure_resource_availability": {"enabled": False}},
         },
         {
-            # The one read with a rule between parameters: `until` must be after `since`.
+            # The reads with a rule between parameters: `until` must be after `since`; the
+            # trends' `from` before `to`, and at most ten years apart.
             "include-name": "GET /api/v1/sla-reports/compliance",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
+            "include-name": "GET /api/v1/problems/trends",
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
         },
         {
