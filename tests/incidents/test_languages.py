@@ -77,3 +77,18 @@ def test_the_api_keeps_its_machine_codes_and_says_the_message_in_the_readers_lan
         "is already the owning group: assigning within a group is not a handover"
     ]
     assert "is al eigenaar van het incident" in data["error"]["message"]
+
+
+def test_the_timeline_says_a_handovers_system_words_in_the_readers_language(
+    desk, open_one, client_for
+):
+    incident = open_one(title="Printer offline")
+    agent = desk["people"]["agent"]
+    ops.hand_over(agent, incident, to_group=desk["groups"]["network"], reason="Switch poort 12")
+
+    english = client_for(agent).get(f"/incidents/{incident.number}/").content.decode()
+    assert "Reason: Switch poort 12" in english
+
+    dutch = client_for(_speak(agent, "nl")).get(f"/incidents/{incident.number}/").content
+    assert "Reden: Switch poort 12" in dutch.decode()
+    assert "Reason:" not in dutch.decode()

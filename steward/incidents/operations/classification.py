@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.errors import Conflict, ValidationError
 from steward.core.operations import require_admin
+from steward.core.texts import Text
 from steward.incidents.choices import Level, Priority
 from steward.incidents.models import IncidentCategory, PriorityMatrix
 from steward.incidents.operations.common import invalid
@@ -219,6 +221,9 @@ def update_category(
                 child,
                 "updated",
                 {"is_active": [True, False]},
-                comment=f"retired with its category {category.name}",
+                comment=Text(
+                    gettext_noop("retired with its category %(category)s"),
+                    category=category.name,
+                ),
             )
     return category

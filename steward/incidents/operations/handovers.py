@@ -95,8 +95,15 @@ def hand_over(
         incident,
         "handover_requested",
         {"to_group": [None, to_group]},
-        comment=f"Reason: {handover.reason}"
-        + (f" — already tried: {handover.note}" if handover.note else ""),
+        comment=(
+            Text(
+                gettext_noop("Reason: %(reason)s — already tried: %(note)s"),
+                reason=handover.reason,
+                note=handover.note,
+            )
+            if handover.note
+            else Text(gettext_noop("Reason: %(reason)s"), reason=handover.reason)
+        ),
     )
     notify(  # one in-app row for the receiving group, one for its manager if not a member
         actor,
@@ -195,7 +202,9 @@ def accept_handover(actor, handover: Handover, *, take_assignment: bool = False)
         incident,
         "handover_accepted",
         journal.diff(before, journal.snapshot(incident, ["owning_group", "assignee"])),
-        comment=f"Handover from {handover.from_group.name} accepted",
+        comment=Text(
+            gettext_noop("Handover from %(group)s accepted"), group=handover.from_group.name
+        ),
     )
     recipients = [u for u in (handover.requested_by,) if u is not None]
     notify(
@@ -248,7 +257,11 @@ def reject_handover(actor, handover: Handover, *, reason: str) -> Handover:
         incident,
         "handover_rejected",
         {"to_group": [handover.to_group, None]},
-        comment=f"Rejected by {handover.to_group.name}: {handover.rejection_reason}",
+        comment=Text(
+            gettext_noop("Rejected by %(group)s: %(reason)s"),
+            group=handover.to_group.name,
+            reason=handover.rejection_reason,
+        ),
     )
     recipients = []
     if handover.requested_by:
@@ -296,7 +309,7 @@ def cancel_handover(actor, handover: Handover) -> Handover:
         handover.incident,
         "handover_cancelled",
         {"to_group": [handover.to_group, None]},
-        comment="Handover withdrawn",
+        comment=Text(gettext_noop("Handover withdrawn")),
     )
     sla.handover_decided(handover.incident, handover.to_group)
     touch(handover.incident)

@@ -290,7 +290,7 @@ def transition(
     resolution_code: str = "",
     resolution_notes: str = "",
     hold_reason: str = "",
-    comment: str = "",
+    comment: str | Text = "",
     version: int | None = None,
 ) -> Incident:
     """Move an incident through its lifecycle (see workflow.INCIDENT)."""
@@ -397,7 +397,11 @@ def _resolve_children(actor, parent: Incident) -> None:
             child,
             "status_changed",
             journal.diff(before, after),
-            comment=f"Resolved with parent {parent.number}: {parent.resolution_notes}",
+            comment=Text(
+                gettext_noop("Resolved with parent %(number)s: %(notes)s"),
+                number=parent.number,
+                notes=parent.resolution_notes,
+            ),
         )
         sla.feed(child)
         notify(
@@ -491,7 +495,12 @@ def close_resolved(older_than) -> int:
             continue
         try:
             with transaction.atomic():
-                transition(None, incident, Status.CLOSED, comment="Closed automatically")
+                transition(
+                    None,
+                    incident,
+                    Status.CLOSED,
+                    comment=Text(gettext_noop("Closed automatically")),
+                )
         except ValidationError:
             continue  # a major incident still waiting for its review
         closed += 1
@@ -536,5 +545,5 @@ def bulk_open_incidents(actor, rows: list[dict]) -> list[Incident]:
             )
         )
     incidents = Incident.objects.bulk_create(incidents, batch_size=2000)
-    journal.record_many(actor, incidents, "created", comment="bulk load")
+    journal.record_many(actor, incidents, "created", comment=Text(gettext_noop("bulk load")))
     return incidents
