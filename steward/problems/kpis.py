@@ -77,7 +77,7 @@ def _uses(d: Dialect) -> str:
 def _shift(d: Dialect, column: str, days: int) -> str:
     if d.postgres:
         return f"({column} + INTERVAL '{days} days')"
-    return f"strftime('%Y-%m-%d %H:%M:%f', {column}, '{days:+d} days')"
+    return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', {column}, '{days:+d} days')"
 
 
 def _avoided(d: Dialect) -> str:
@@ -95,7 +95,7 @@ def _avoided(d: Dialect) -> str:
         f"(SELECT COUNT(*) FROM {_INC} AS i WHERE {same} AND i.created_at >= p.resolved_at "
         f"AND i.created_at < {_shift(d, 'p.resolved_at', AVOIDED_DAYS)})"
     )
-    now = "NOW()" if d.postgres else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    now = "NOW()" if d.postgres else "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"
     return (
         f"SELECT p.resolved_at AS at, p.id AS rid, ({before} - {after}) AS v, 1 AS num, "
         f"1 AS den, {_PRB_DIMS} FROM {_PRB} AS p WHERE p.resolved_at IS NOT NULL "

@@ -446,19 +446,20 @@ def test_the_demo_switches_every_practice_on_in_dependency_order():
 
 
 def test_a_practice_declared_later_starts_off_and_is_listed(monkeypatch, admin_api):
+    # a key no app has: the cache of practices by app may outlive the monkeypatch
     monkeypatch.setitem(
         practices._practices,
-        "problems",
-        practices.Practice(key="problems", name="Problems", depends_on=["incidents"]),
+        "capacity",
+        practices.Practice(key="capacity", name="Capacity", depends_on=["incidents"]),
     )
     practices._by_app.cache_clear()
 
-    assert not practices.is_enabled("problems")
-    assert by_key(admin_api.get("practices")[1])["problems"]["enabled"] is False
-    status, body = admin_api.put("practices/problems", {"enabled": True})
+    assert not practices.is_enabled("capacity")
+    assert by_key(admin_api.get("practices")[1])["capacity"]["enabled"] is False
+    status, body = admin_api.put("practices/capacity", {"enabled": True})
     assert status == 200 and body["enabled"] is True
     status, body = admin_api.put("practices/incidents", {"enabled": False})
-    assert status == 409 and "Problems" in body["error"]["message"]
+    assert status == 409 and "Capacity" in body["error"]["message"]
     practices._by_app.cache_clear()
 
 
