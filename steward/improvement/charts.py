@@ -4,25 +4,15 @@ presentation attributes with enough contrast on white)."""
 
 from __future__ import annotations
 
-import math
-
 from django.utils.translation import gettext as _
+
+from steward.reporting.charts import nice_max
 
 COLORS = {"baseline": "#566072", "now": "#1d5bb8", "review": "#6b3fa0", "target": "#1a7f37"}
 TEXT = "#1b2330"
 WIDTH = 400
 BAR_WIDTH = 280
 ROW = 46
-
-
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * power:
-            return float(step * power)
-    return float(10 * power)
 
 
 def fmt(value) -> str:
@@ -47,7 +37,7 @@ def progress_chart(progress: dict) -> dict | None:
         points.append(("target", _("Target"), progress["target"]))
     if not points:
         return None
-    top = _nice_max(max(abs(v or 0) for _k, _l, v in points))
+    top = nice_max(max(abs(v or 0) for _k, _l, v in points))
     rows = []
     for i, (key, label, value) in enumerate(points):
         width = round(BAR_WIDTH * abs(value or 0) / top, 1)

@@ -29,7 +29,7 @@ BAR_WIDTH = 300
 BARS_WIDTH = 400
 
 
-def _nice_max(value: float) -> float:
+def nice_max(value: float) -> float:
     """A round upper bound for the axis (1, 2 or 5 times a power of ten)."""
     if value <= 0:
         return 1.0
@@ -60,7 +60,7 @@ def columns(
     ``width`` (a dashboard widget) keeps the text at its size where the page has less room."""
     n = max(1, len(series))
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
-    top = _nice_max(max([p["value"] or 0 for p in series] or [0]))
+    top = nice_max(max([p["value"] or 0 for p in series] or [0]))
     slot = plot_w / n
     column = max(1.0, slot * 0.7)
     every = max(1, math.ceil(n / MAX_X_LABELS))
@@ -99,7 +99,7 @@ def columns(
 def bars(series: list[dict]) -> dict:
     """Horizontal bars by a dimension, largest first, each label above its bar and the value
     after it (narrow enough to read on a phone), each bar with its link (``url``)."""
-    top = _nice_max(max([p["value"] or 0 for p in series] or [0]))
+    top = nice_max(max([p["value"] or 0 for p in series] or [0]))
     rows = []
     for i, p in enumerate(series):
         value = p["value"] or 0
