@@ -28,6 +28,9 @@ from steward.core.texts import Text, default_language, stored
 
 #: what people call each action and changed field of the journal (lazy translations)
 _WORDS: dict[str, Any] = {}
+#: the labels of the coded values of changed fields that are not fields of the journaled record
+#: itself (a problem's entry about its analysis: ``method`` → "5 whys"), per record type
+_CHOICES: dict[tuple[str, str], dict] = {}
 
 
 def describe(words: Mapping[str, Any] | None = None, /, **more: Any) -> None:
@@ -38,6 +41,17 @@ def describe(words: Mapping[str, Any] | None = None, /, **more: Any) -> None:
 def words_for(name: str) -> Any:
     """The described words for ``name`` (lazy: said in the active language), or None."""
     return _WORDS.get(name)
+
+
+def describe_choices(record_type: str, **choices) -> None:
+    """Give the labels of coded values in the entries about ``record_type`` (``app.model``),
+    for changed fields that are not the record's own (``method=RcaMethod.choices``). A dict
+    value's keys are said with them too (causes by category)."""
+    _CHOICES.update({(record_type, name): dict(pairs) for name, pairs in choices.items()})
+
+
+def choices_for(record_type: str, name: str) -> dict:
+    return _CHOICES.get((record_type, name), {})
 
 
 def _comment(comment: str | Text) -> tuple[str, dict | None]:

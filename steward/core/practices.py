@@ -60,6 +60,8 @@ class Practice:
     search: tuple = ()  # core.registry.SearchProvider
     home_panels: tuple = ()  # core.registry.HomePanel
     detail_panels: tuple = ()  # core.registry.DetailPanel
+    form_panels: tuple = ()  # core.registry.FormPanel
+    bulk_actions: tuple = ()  # core.registry.BulkAction
     demo: tuple = ()  # core.registry.DemoStep
     gaps: tuple = ()  # ownership.gaps.GapProvider, read by ownership.gaps
     tracked_types: tuple = ()  # slm.records.TrackedType, read by slm.records
@@ -75,6 +77,8 @@ class Practice:
             "search",
             "home_panels",
             "detail_panels",
+            "form_panels",
+            "bulk_actions",
             "demo",
             "gaps",
             "tracked_types",

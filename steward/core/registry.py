@@ -6,7 +6,9 @@ contributions of the practices that are switched on:
 - navigation: the entries of the main menu;
 - search: providers for the global search box, each returning rows the user may see;
 - demo data: the steps of ``manage.py load_demo`` (of every practice, on or off);
-- start-page panels and panels on other apps' detail pages.
+- start-page panels and panels on other apps' detail pages;
+- panels beside other apps' forms (known errors while an incident is raised) and actions in
+  other apps' bulk bars (open a problem from the selected incidents).
 """
 
 from __future__ import annotations
@@ -123,3 +125,45 @@ def detail_panels(obj, user) -> list[dict]:
             if context is not None:
                 out.append({"template": panel.template, "context": context})
     return out
+
+
+@dataclass(frozen=True)
+class FormPanel:
+    """A card that a practice adds beside another app's create form, kept up to date as the
+    form is filled in: the page asks ``url_name`` (GET, with the current values of ``fields``)
+    for an HTML fragment on load and whenever one of those fields changes. Without JavaScript
+    the panel is simply absent: the form works the same."""
+
+    key: str
+    record_type: str  # app_label.model whose create form shows it
+    url_name: str
+    fields: tuple = ()  # the form's field names sent with each request
+    order: int = 100
+    visible: Callable = field(default=lambda user: True)
+
+
+def form_panels(record_type: str, user) -> list[FormPanel]:
+    panels = sorted(contributions("form_panels"), key=lambda p: (p.order, p.key))
+    return [p for p in panels if p.record_type == record_type and p.visible(user)]
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """An action that a practice adds to another app's bulk bar (the queue's "act on the
+    selected" panel). Its button posts the bar's form, the selection included (``pick``
+    values), to ``url_name``; that view answers as it sees fit (usually a redirect to a form
+    filled in from the selection)."""
+
+    key: str
+    record_type: str  # app_label.model whose queue shows it
+    legend: str
+    label: str
+    url_name: str
+    help: str = ""
+    order: int = 100
+    visible: Callable = field(default=lambda user: True)
+
+
+def bulk_actions(record_type: str, user) -> list[BulkAction]:
+    actions = sorted(contributions("bulk_actions"), key=lambda a: (a.order, a.key))
+    return [a for a in actions if a.record_type == record_type and a.visible(user)]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from steward.core import registry
 from steward.core.errors import DomainError
 from steward.core.pagination import CappedPaginator, count_label
 from steward.core.statements import fetch_compiled
@@ -342,6 +343,8 @@ def _bulk_options(user) -> dict:
             SupportGroup.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
         ),
         "codes": ResolutionCode.choices,
+        # other practices' actions on the selection (problems: open a problem from these)
+        "more": registry.bulk_actions("incidents.incident", user),
     }
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from steward.core import registry
 from steward.core.errors import DomainError, StaleVersion
 from steward.incidents import (
     audiences,
@@ -68,7 +69,8 @@ def incident_create(request):
                 request, _("%(number)s has been raised.") % {"number": incident.number}
             )
             return redirect("incidents:detail", incident.number)
-    return render(request, "incidents/incident_create.html", {"form": form})
+    panels = registry.form_panels("incidents.incident", user)
+    return render(request, "incidents/incident_create.html", {"form": form, "panels": panels})
 
 
 def _visible(user, number: str) -> Incident:

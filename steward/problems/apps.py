@@ -11,16 +11,22 @@ class ProblemsConfig(AppConfig):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import (
+            BulkAction,
             DemoStep,
             DetailPanel,
+            FormPanel,
             HomePanel,
             NavEntry,
             SearchProvider,
         )
         from steward.problems import demo, kpis
         from steward.problems import registrations as r
+        from steward.problems.choices import CauseCategory, RcaMethod
 
         journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
+        journal.describe_choices(
+            "problems.problem", method=RcaMethod.choices, causes=CauseCategory.choices
+        )
 
         def is_it(user):
             return user.is_authenticated and user.is_it
@@ -63,6 +69,29 @@ class ProblemsConfig(AppConfig):
                         "problems/includes/known_errors_panel.html",
                         r.known_error_panel,
                         order=10,
+                    )
+                ],
+                form_panels=[
+                    FormPanel(
+                        "problems.known_errors",
+                        "incidents.incident",
+                        "problems:known_errors_matching",
+                        fields=("service", "affected_ci"),
+                        visible=is_it,
+                    )
+                ],
+                bulk_actions=[
+                    BulkAction(
+                        "problems.from_incidents",
+                        "incidents.incident",
+                        _("Problem"),
+                        _("Open a problem from these"),
+                        "problems:from_incidents",
+                        help=_(
+                            "Opens the new problem form filled in from the selected "
+                            "incidents, which it links when you save it."
+                        ),
+                        visible=is_it,
                     )
                 ],
                 gaps=r.GAP_PROVIDERS,

@@ -7,6 +7,7 @@ app_name = "problems"
 urlpatterns = [
     path("", views.problem_list, name="list"),
     path("new/", views.problem_create, name="create"),
+    path("from-incidents/", views.from_incidents, name="from_incidents"),
     path("trends/", views.trends, name="trends"),
     path("known-errors/", views.known_errors_matching, name="known_errors_matching"),
     path("workaround/<str:incident_number>/", views.apply_workaround, name="apply_workaround"),

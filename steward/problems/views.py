@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core import journal
 from steward.core.errors import DomainError, StaleVersion
+from steward.incidents import lookups
 from steward.incidents.models import Incident
 from steward.people import conflicts
 from steward.people.forms import add_domain_error
@@ -134,6 +138,21 @@ def problem_create(request):
             }
         form = ProblemForm(user=user, initial=initial)
     return render(request, "problems/form.html", {"form": form, "problem": None})
+
+
+@login_required
+@require_POST
+def from_incidents(request):
+    """The incident queue's bulk action "Open a problem from these": the new problem form,
+    filled in from the ticked incidents (which it links when saved). Nothing is written here."""
+    _staff(request)
+    picks = [v for v in request.POST.getlist("pick") if v][:200]
+    if not picks:
+        messages.error(request, _("Tick the incidents to open a problem from, first."))
+        back = request.POST.get("back", "")
+        safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+        return redirect(back if safe and back.startswith("/") else "incidents:list")
+    return redirect(f"{reverse('problems:create')}?{urlencode([('pick', v) for v in picks])}")
 
 
 @login_required
@@ -382,9 +401,14 @@ def known_errors_matching(request):
     ids = {}
     for name in ("service", "ci", "category"):
         value = request.GET.get(name, "")
-        if name == "ci" and not value:  # the incident form's field
-            value = request.GET.get("affected_ci", "")
         ids[name] = int(value) if value.isdigit() and len(value) < 19 else None
+    if ids["ci"] is None and request.GET.get("affected_ci"):
+        # the incident form's field: a CI's name, or "name [#id]" from its suggestions
+        try:
+            ci = lookups.resolve_ci(request.user, request.GET["affected_ci"][:300])
+        except ValidationError:
+            ci = None
+        ids["ci"] = ci.pk if ci is not None else None
     found = []
     if any(ids.values()):
         found = list(

@@ -8,7 +8,10 @@ from playwright.sync_api import expect
 
 from steward.core import practices
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.usefixtures("only_incidents_and_service_levels_on_by_default"),
+]
 
 
 def test_an_administrator_switches_incidents_off_and_on(page, sign_in, axe_audit, admin_user):

@@ -71,3 +71,47 @@ def test_from_trend_to_known_error_to_fix(new_page, sign_in, desk, open_one, axe
     for width, height in ((1280, 900), (390, 844)):
         agent.set_viewport_size({"width": width, "height": height})
         agent.screenshot(path=f"/tmp/problem-trends-{width}.png", full_page=True)
+
+
+def test_an_agent_sees_the_known_error_while_raising_and_opens_a_problem_from_the_queue(
+    new_page, sign_in, desk, open_one, raise_problem, axe_audit
+):
+    from tests.problems.conftest import publish
+
+    agent_user = desk["people"]["agent"]
+    db01 = desk["cis"]["db01"]
+    known = publish(raise_problem(owner=agent_user, cis=[db01]), agent_user)
+    first, second = open_one(title="Payments slow"), open_one(title="Payments slower")
+    agent = new_page()
+    sign_in(agent, agent_user, audit=False)
+
+    agent.goto("/incidents/new/")
+    agent.get_by_label("Title").fill("Database timeouts again")
+    ci = agent.get_by_label("Affected configuration item")
+    ci.fill("db01")
+    ci.press("Tab")
+    panel = agent.get_by_role("region", name="Known errors that may match")
+    expect(panel).to_contain_text(known.number)
+    expect(panel).to_contain_text("Restart the connection pooler on db01")
+    axe_audit(agent)
+    for width, height in ((1280, 900), (390, 844)):
+        agent.set_viewport_size({"width": width, "height": height})
+        agent.screenshot(path=f"/tmp/incident-new-known-error-{width}.png", full_page=True)
+    agent.set_viewport_size({"width": 1280, "height": 900})
+    ci.fill("app01")
+    ci.press("Tab")
+    expect(panel).to_have_count(0)
+
+    agent.goto("/incidents/?queue=all")
+    for incident in (first, second):
+        agent.get_by_role("checkbox", name=f"Select {incident.number}").check()
+    agent.get_by_text("Act on the selected incidents").click()
+    agent.get_by_role("button", name="Open a problem from these").click()
+    expect(agent.get_by_role("heading", level=1)).to_contain_text("problem")
+    expect(agent.get_by_label("Raised from incidents")).to_have_value(
+        f"{first.number} {second.number}"
+    )
+    agent.get_by_label("Problem owner").select_option(label="Agent")
+    agent.get_by_role("button", name="Raise the problem").click()
+    expect(agent.locator(".messages")).to_contain_text("raised")
+    expect(agent.get_by_role("main")).to_contain_text(second.number)

@@ -4,6 +4,8 @@ editing with a version, the trends report, and "Apply workaround" on an incident
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from steward.incidents.models import Comment
@@ -68,6 +70,45 @@ def test_raising_from_the_incident_queue_selection(desk, client_for, open_one):
         "/problems/new/", {"pick": [f"{first.pk}:{first.version}", f"{second.pk}:1", "x:y"]}
     )
     assert f"{first.number} {second.number}" in page.content.decode()
+
+
+def test_the_incident_queue_offers_a_problem_from_the_selection(desk, client_for, open_one):
+    first, second = open_one(title="First"), open_one(title="Second")
+    client = client_for(desk["people"]["agent"])
+    queue = client.get("/incidents/").content.decode()
+    assert "Open a problem from these" in queue
+    assert 'formaction="/problems/from-incidents/"' in queue
+    picks = [f"{first.pk}:{first.version}", f"{second.pk}:{second.version}"]
+    response = client.post("/problems/from-incidents/", {"pick": picks, "back": "/incidents/"})
+    assert response.status_code == 302 and response["Location"].startswith("/problems/new/?pick=")
+    page = client.get(response["Location"]).content.decode()
+    assert f"{first.number} {second.number}" in page
+    assert not Problem.objects.exists()  # nothing is raised until the form is saved
+    nothing = client.post("/problems/from-incidents/", {"back": "https://evil.example/"})
+    assert nothing.status_code == 302 and nothing["Location"] == "/incidents/"
+    assert "Tick the incidents" in client.get("/incidents/").content.decode()
+
+
+def test_the_queue_offers_no_problem_to_a_requester_or_with_problems_off(
+    desk, client_for, open_one
+):
+    from steward.core import operations as core_ops
+
+    open_one(title="First")
+    requester = client_for(desk["people"]["requester"])
+    assert requester.post("/problems/from-incidents/", {"pick": ["1:1"]}).status_code == 404
+    core_ops.set_practice_enabled(None, "problems", False)
+    agent = client_for(desk["people"]["agent"])
+    assert "Open a problem from these" not in agent.get("/incidents/").content.decode()
+    assert 'hx-get="/problems/known-errors/"' not in agent.get("/incidents/new/").content.decode()
+
+
+def test_the_incident_form_asks_for_matching_known_errors(desk, client_for):
+    agent_page = client_for(desk["people"]["agent"]).get("/incidents/new/").content.decode()
+    assert 'hx-get="/problems/known-errors/"' in agent_page
+    assert "#incident-form [name=service], #incident-form [name=affected_ci]" in agent_page
+    requester_page = client_for(desk["people"]["requester"]).get("/incidents/new/")
+    assert 'hx-get="/problems/known-errors/"' not in requester_page.content.decode()
 
 
 def test_raising_with_an_unknown_incident_says_so(desk, client_for):
@@ -239,11 +280,39 @@ def test_known_errors_matching_while_an_incident_is_raised(desk, client_for, rai
     client = client_for(agent)
     page = client.get("/problems/known-errors/", {"ci": db01.pk}).content.decode()
     assert problem.number in page and "Restart the connection pooler on db01" in page
-    page = client.get("/problems/known-errors/", {"affected_ci": db01.pk})
-    assert problem.number in page.content.decode()
+    # the incident form's CI field: a name, or a suggestion's "name [#id]"
+    for typed in ("DB01", f"db01 [#{db01.pk}]"):
+        page = client.get("/problems/known-errors/", {"affected_ci": typed})
+        assert problem.number in page.content.decode(), typed
+    for typed in ("no such ci", "x [#999999999]"):
+        page = client.get("/problems/known-errors/", {"affected_ci": typed})
+        assert page.status_code == 200 and problem.number not in page.content.decode()
     page = client.get("/problems/known-errors/", {"ci": desk["cis"]["app01"].pk})
     assert problem.number not in page.content.decode()
     assert client.get("/problems/known-errors/", {"ci": "x" * 30}).status_code == 200
     requester = client_for(desk["people"]["requester"])
     page = requester.get("/problems/known-errors/", {"ci": db01.pk}).content.decode()
     assert problem.number not in page
+
+
+def test_the_history_says_the_analysis_in_the_readers_words(desk, client_for, raise_problem):
+    from steward.people import operations as people_ops
+
+    agent = desk["people"]["agent"]
+    problem = bring_to(raise_problem(owner=agent), Status.ROOT_CAUSE_ANALYSIS, agent)
+    problem.refresh_from_db()
+    ops.record_rca(
+        agent,
+        problem,
+        version=problem.version,
+        method="fishbone",
+        causes={"technology": ["Pool too small"]},
+        root_cause="Sized for last year",
+    )
+    page = client_for(agent).get(problem.get_absolute_url()).content.decode()
+    assert "Fishbone (causes by category)" in page and "Technology: Pool too small" in page
+    assert not re.search(r">\s*fishbone\s*<", page)  # the code itself is never shown
+    agent.refresh_from_db()
+    people_ops.update_user(None, agent, version=agent.version, language="nl")
+    page = client_for(agent).get(problem.get_absolute_url()).content.decode()
+    assert "Visgraat" in page and "Techniek: Pool too small" in page

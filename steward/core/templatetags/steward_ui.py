@@ -124,6 +124,8 @@ def journal_value(value) -> str:
 def _choice(choices: dict, value) -> str:
     if choices and isinstance(value, str | int):
         value = choices.get(value, value)
+    elif choices and isinstance(value, dict) and not ("name" in value or "id" in value):
+        value = {str(choices.get(k, k)): v for k, v in value.items()}
     return journal_value(value)
 
 
@@ -133,7 +135,7 @@ def journal_changes(entry, record) -> list[tuple[str, str, str]]:
     rows = []
     for name, pair in entry.changes.items():
         before, after = ([*pair, None, None] if isinstance(pair, list) else [None, pair])[:2]
-        label, choices = field_label(name), {}
+        label, choices = field_label(name), journal.choices_for(entry.record_type, name)
         try:
             field = record._meta.get_field(name)
         except (AttributeError, FieldDoesNotExist):
