@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "steward.ownership",
     "steward.slm",
     "steward.incidents",
+    "steward.changes",
     "steward.problems",
     "steward.reporting",
     "steward.improvement",
