@@ -8,7 +8,12 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change enablement"
 
     def ready(self):
+        from steward.changes import registrations as r
         from steward.core.practices import Practice, register_practice
+        from steward.core.registry import HomePanel, SearchProvider
+
+        def is_it(user):
+            return user.is_authenticated and user.is_it
 
         register_practice(
             Practice(
@@ -27,5 +32,19 @@ class ChangesConfig(AppConfig):
                 process_key="change",
                 on_by_default=True,
                 order=80,
+                search=[SearchProvider("changes", _("Changes"), r.search_changes, order=7)],
+                home_panels=[
+                    HomePanel(
+                        "changes_mine",
+                        _("My changes"),
+                        r.my_changes,
+                        order=8,
+                        more_url="changes:list",
+                        more_query="queue=mine",
+                        empty=_("You own or implement no open change."),
+                        visible=is_it,
+                    )
+                ],
+                gaps=r.GAP_PROVIDERS,
             )
         )
