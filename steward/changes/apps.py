@@ -39,8 +39,6 @@ class ChangesConfig(AppConfig):
                         _("My changes"),
                         r.my_changes,
                         order=8,
-                        more_url="changes:list",
-                        more_query="queue=mine",
                         empty=_("You own or implement no open change."),
                         visible=is_it,
                     )
