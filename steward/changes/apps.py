@@ -8,6 +8,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change enablement"
 
     def ready(self):
+        from steward.changes import kpis
         from steward.changes import registrations as r
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import HomePanel, SearchProvider
@@ -44,5 +45,6 @@ class ChangesConfig(AppConfig):
                     )
                 ],
                 gaps=r.GAP_PROVIDERS,
+                kpis=kpis.KPIS,
             )
         )
