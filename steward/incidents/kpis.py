@@ -70,16 +70,10 @@ def _event(at: str, *, v: str = "NULL", num: str = "1", where: str = "", source:
 
 
 def _backlog(d: Dialect) -> str:
-    # an incident leaves the backlog at its (latest) resolution; a cancelled one at its last
-    # status change in the journal, which is its cancellation
-    cancelled = (
-        f"(SELECT MAX(j.at) FROM {_JOURNAL} AS j WHERE j.record_type = '{_RECORD_TYPE}' "
-        f"AND j.record_id = CAST(i.id AS {'text' if d.postgres else 'TEXT'}) "
-        f"AND j.action = 'status_changed')"
-    )
+    # an incident leaves the backlog at its (latest) resolution, or at its cancellation
     return (
         f"SELECT i.created_at AS opened_at, CASE WHEN i.status IN ({_ACTIVE}) THEN NULL "
-        f"WHEN i.status = '{Status.CANCELLED}' THEN {cancelled} "
+        f"WHEN i.status = '{Status.CANCELLED}' THEN i.cancelled_at "
         f"ELSE COALESCE(i.resolved_at, i.closed_at) END AS closed_at, "
         f"i.id AS rid, {_DIMS} FROM {_INC} AS i"
     )

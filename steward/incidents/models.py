@@ -152,6 +152,9 @@ class Incident(VersionedModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: When it was cancelled (the backlog KPIs read when an incident left the backlog from the
+    #: row, not from the journal)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     #: Work is still going on (status open or paused). Computed by the database from ``status``
     #: so that the queues' indexes can lead with it; never written by code.
     active = models.GeneratedField(

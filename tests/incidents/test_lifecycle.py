@@ -167,3 +167,25 @@ def test_resolved_incidents_close_after_the_configured_days(desk, open_one):
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.status, recent.status) == (Status.CLOSED, Status.RESOLVED)
+
+
+def test_cancelling_keeps_when_on_the_incident(desk, open_one):
+    """The backlog KPIs read when an incident left the backlog from the row; the incidents
+    cancelled before the column existed take it from the journal (migration 0017)."""
+    import importlib
+
+    from django.db import connection
+
+    incident = open_one()
+    ops.transition(desk["people"]["agent"], incident, Status.CANCELLED, comment="Raised twice")
+    incident.refresh_from_db()
+    entry = JournalEntry.objects.for_record(incident).filter(action="status_changed").get()
+    assert abs((incident.cancelled_at - entry.at).total_seconds()) < 1  # same transaction
+    assert incident.resolved_at is None and incident.closed_at is None
+
+    migration = importlib.import_module("steward.incidents.migrations.0017_incident_cancelled_at")
+    Incident.objects.filter(pk=incident.pk).update(cancelled_at=None)  # as before the column
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+    incident.refresh_from_db()
+    assert incident.cancelled_at == entry.at

@@ -345,6 +345,9 @@ def transition(
     elif to == Status.CLOSED:
         incident.closed_at = now
         fields.append("closed_at")
+    elif to == Status.CANCELLED:
+        incident.cancelled_at = now
+        fields.append("cancelled_at")
     save_versioned(incident, None, fields)
     changes = journal.diff(
         before, journal.snapshot(incident, ["status", "hold_reason", "resolution_code"])
