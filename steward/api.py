@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from steward.changes.api import router as changes_router
 from steward.core.api_input import JsonParser
 from steward.core.api_support import error_response, install_error_handlers, mark_null_inputs
 from steward.core.practices import api_gate
@@ -72,6 +73,7 @@ api.add_router("", ownership_router)
 api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
 api.add_router("", problems_router)
+api.add_router("", changes_router)
 api.add_router("/kpis", reporting_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/service-reviews", reviews_router)

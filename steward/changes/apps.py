@@ -8,10 +8,15 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change enablement"
 
     def ready(self):
-        from steward.changes import kpis
+        from steward.changes import demo, kpis
         from steward.changes import registrations as r
+        from steward.changes.choices import ApprovalDecision
+        from steward.core import journal
         from steward.core.practices import Practice, register_practice
-        from steward.core.registry import HomePanel, SearchProvider
+        from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
+
+        journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
+        journal.describe_choices("changes.changerequest", decision=ApprovalDecision.choices)
 
         def is_it(user):
             return user.is_authenticated and user.is_it
@@ -33,6 +38,7 @@ class ChangesConfig(AppConfig):
                 process_key="change",
                 on_by_default=True,
                 order=80,
+                nav=[NavEntry("changes", _("Changes"), "changes:list", order=7, visible=is_it)],
                 search=[SearchProvider("changes", _("Changes"), r.search_changes, order=7)],
                 home_panels=[
                     HomePanel(
@@ -40,11 +46,14 @@ class ChangesConfig(AppConfig):
                         _("My changes"),
                         r.my_changes,
                         order=8,
+                        more_url="changes:list",
+                        more_query="queue=mine",
                         empty=_("You own or implement no open change."),
                         visible=is_it,
                     )
                 ],
                 gaps=r.GAP_PROVIDERS,
                 kpis=kpis.KPIS,
+                demo=[DemoStep("changes", demo.load, order=62)],
             )
         )

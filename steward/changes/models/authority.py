@@ -60,6 +60,9 @@ class AuthorityRule(StaffOnly, VersionedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.type} / {self.risk}: {self.level}"
+
 
 class Approval(StaffOnly, models.Model):
     """One approver's decision on a change in one round of authorization."""

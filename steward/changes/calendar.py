@@ -1,0 +1,141 @@
+"""The change calendar, read side: the changes planned in a period, with their conflicts, for
+the calendar page (month, week, list), ``GET /api/v1/changes/calendar`` and the iCalendar feed.
+
+A change is on the calendar from ``[from, to)`` when its planned window overlaps that period
+(half-open on both sides, as conflicts are) and it is not cancelled. Only IT staff see changes:
+everyone else gets an empty calendar, never an error that would tell them one exists. The
+feed's times are UTC (``...Z``), so Outlook and Thunderbird show each reader's own zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import icalendar
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from steward.changes.choices import Status
+from steward.changes.models import ChangeRequest, Conflict
+
+#: At most this many changes in one calendar answer (a month of a large estate fits).
+LIMIT = 2_000
+#: Statuses whose window is settled (the feed says CONFIRMED; earlier ones are TENTATIVE).
+SETTLED = frozenset({Status.SCHEDULED, Status.IMPLEMENT, Status.REVIEW, Status.CLOSED})
+
+
+@dataclass
+class Entry:
+    """One change on the calendar and the state of its conflicts."""
+
+    change: ChangeRequest
+    conflicts: int = 0
+    blocking: int = 0
+    kinds: list[str] = field(default_factory=list)
+
+
+def changes(user, start: dt.datetime, end: dt.datetime, *, service=None, group=None, ci=None):
+    """The changes ``user`` sees whose planned window overlaps ``[start, end)``, earliest
+    first, with ``conflict_count``; ``service``, ``group`` (owning) and ``ci`` narrow them
+    (ids or rows)."""
+    qs = ChangeRequest.objects.for_user(user, "view").filter(
+        planned_start__lt=end, planned_end__gt=start
+    )
+    qs = qs.exclude(status=Status.CANCELLED)
+    if service is not None:
+        qs = qs.filter(
+            id__in=ChangeRequest.services.through.objects.filter(service=service).values(
+                "changerequest_id"
+            )
+        )
+    if group is not None:
+        qs = qs.filter(owning_group=group)
+    if ci is not None:
+        qs = qs.filter(
+            id__in=ChangeRequest.cis.through.objects.filter(configurationitem=ci).values(
+                "changerequest_id"
+            )
+        )
+    return (
+        qs.select_related("owning_group", "owner", "implementer")
+        .annotate(conflict_count=Count("conflicts"))
+        .order_by("planned_start", "id")
+    )
+
+
+def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry]:
+    """:func:`changes` as :class:`Entry` rows (at most :data:`LIMIT`), each with how many
+    conflicts it has, how many of them block scheduling (not covered by an override) and their
+    kinds. Two queries whatever the number of changes."""
+    rows = list(changes(user, start, end, **filters)[:LIMIT])
+    found: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    with_conflicts = [c.pk for c in rows if c.conflict_count]
+    if with_conflicts:
+        columns = ("kind", "other_change_id", "ci_id", "related_ci_id", "window_id", "person_id")
+        stored = Conflict.objects.filter(change_id__in=with_conflicts).order_by("id")
+        for change_id, *parts in stored.values_list("change_id", *columns):
+            # Conflict.key, without building a model per row
+            key = ":".join("" if p is None else str(p) for p in parts)
+            found[change_id].append((parts[0], key))
+    result = []
+    for change in rows:
+        covered = frozenset(change.conflicts_overridden or ())
+        own = found.get(change.pk, ())
+        result.append(
+            Entry(
+                change=change,
+                conflicts=len(own),
+                blocking=sum(1 for _kind, key in own if key not in covered),
+                kinds=sorted({kind for kind, _key in own}),
+            )
+        )
+    return result
+
+
+def _describe(entry: Entry) -> str:
+    change = entry.change
+    lines = [
+        _("Status: %(status)s") % {"status": change.get_status_display()},
+        _("Risk: %(risk)s") % {"risk": change.get_risk_display()},
+        _("Owning group: %(group)s") % {"group": change.owning_group},
+    ]
+    if change.implementer_id:
+        lines.append(_("Implementer: %(name)s") % {"name": change.implementer})
+    if entry.blocking:
+        lines.append(_("Conflicts blocking scheduling: %(count)s") % {"count": entry.blocking})
+    elif entry.conflicts:
+        lines.append(_("Conflicts (overridden): %(count)s") % {"count": entry.conflicts})
+    return "\n".join(lines)
+
+
+def ics(user, start: dt.datetime, end: dt.datetime, *, base_url: str = "", **filters) -> bytes:
+    """The iCalendar (RFC 5545) body of the changes ``user`` sees in ``[start, end)``: one
+    VEVENT per change, its UID stable across edits and its SEQUENCE the change's version,
+    so a client updates the event in place when the change moves. ``base_url``
+    (``https://steward.example.org``) makes each event link to its change page."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Steward//Change calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", _("Steward changes"))
+    stamp = timezone.now()
+    for entry in entries(user, start, end, **filters):
+        change = entry.change
+        event = icalendar.Event()
+        event.add("uid", f"change-{change.pk}@steward")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", change.planned_start.astimezone(dt.UTC))
+        event.add("dtend", change.planned_end.astimezone(dt.UTC))
+        event.add("summary", f"{change.number} {change.title}")
+        event.add("description", _describe(entry))
+        event.add("sequence", change.version)
+        event.add("status", "CONFIRMED" if change.status in SETTLED else "TENTATIVE")
+        event.add("categories", [change.get_type_display()])
+        if change.updated_at:
+            event.add("last-modified", change.updated_at.astimezone(dt.UTC))
+        if base_url:
+            event.add("url", base_url.rstrip("/") + change.get_absolute_url())
+        cal.add_component(event)
+    return cal.to_ical()

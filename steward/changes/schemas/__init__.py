@@ -1,0 +1,58 @@
+"""API schemas of the changes app (class names start with ``Change``: the OpenAPI document
+names schemas by class, across every app)."""
+
+from steward.changes.schemas.admin import (
+    ChangeAdminFilters,
+    ChangeRiskQuestionCreate,
+    ChangeRiskQuestionOut,
+    ChangeRiskQuestionUpdate,
+    ChangeTemplateCreate,
+    ChangeTemplateOut,
+    ChangeTemplateUpdate,
+    ChangeWindowCreate,
+    ChangeWindowOut,
+    ChangeWindowUpdate,
+)
+from steward.changes.schemas.changes import (
+    ChangeApprovalIn,
+    ChangeAuthorizationOut,
+    ChangeCalendarEntryOut,
+    ChangeCalendarFilters,
+    ChangeConflictsOut,
+    ChangeCreate,
+    ChangeFilters,
+    ChangeIncidentsIn,
+    ChangeOut,
+    ChangeOverrideIn,
+    ChangeReviewIn,
+    ChangeRiskIn,
+    ChangeTransitionIn,
+    ChangeUpdate,
+)
+
+__all__ = [
+    "ChangeAdminFilters",
+    "ChangeApprovalIn",
+    "ChangeAuthorizationOut",
+    "ChangeCalendarEntryOut",
+    "ChangeCalendarFilters",
+    "ChangeConflictsOut",
+    "ChangeCreate",
+    "ChangeFilters",
+    "ChangeIncidentsIn",
+    "ChangeOut",
+    "ChangeOverrideIn",
+    "ChangeReviewIn",
+    "ChangeRiskIn",
+    "ChangeRiskQuestionCreate",
+    "ChangeRiskQuestionOut",
+    "ChangeRiskQuestionUpdate",
+    "ChangeTemplateCreate",
+    "ChangeTemplateOut",
+    "ChangeTemplateUpdate",
+    "ChangeTransitionIn",
+    "ChangeUpdate",
+    "ChangeWindowCreate",
+    "ChangeWindowOut",
+    "ChangeWindowUpdate",
+]
