@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status as HttpStatus
 
+from steward.changes.models import ChangeRequest
 from steward.core.api_input import RecordNumber
 from steward.core.api_support import (
     ERRORS,
@@ -94,6 +96,7 @@ def problem_out(p: Problem, counts: dict | None = None) -> dict:
         "known_error": p.known_error,
         "workaround": p.workaround,
         "fix_description": p.fix_description,
+        "fix_change": p.fix_change.number if p.fix_change_id else None,
         "no_fix_reason": p.no_fix_reason,
         "cancel_reason": p.cancel_reason,
         "rca": rca_out(p),
@@ -107,6 +110,18 @@ def problem_out(p: Problem, counts: dict | None = None) -> dict:
         "closed_at": p.closed_at,
         "version": p.version,
     }
+
+
+def fix_change_for(actor, number: str | None):
+    """The change a resolution names, among those ``actor`` sees (else 422 on fix_change)."""
+    if not number:
+        return None
+    change = ChangeRequest.objects.for_user(actor, "view").filter(number=number.upper()).first()
+    if change is None:
+        raise ValidationError.field(
+            "fix_change", _("There is no change %(number)s.") % {"number": number.upper()}
+        )
+    return change
 
 
 def problem_for(user, number: str) -> Problem:
@@ -285,6 +300,7 @@ def transition(request, number: RecordNumber, payload: ProblemTransitionIn):
         payload.to,
         version=payload.version,
         fix_description=payload.fix_description or "",
+        fix_change=fix_change_for(actor, payload.fix_change),
         no_fix_reason=payload.no_fix_reason or "",
         cancel_reason=payload.cancel_reason or "",
         comment=payload.comment or "",

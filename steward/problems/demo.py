@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from steward.core import clock
+from steward.changes.demo import SESSION_PURGE
+from steward.changes.models import ChangeRequest
+from steward.core import clock, practices
 from steward.incidents.choices import ACTIVE_STATUSES as INCIDENT_ACTIVE
 from steward.incidents.models import Incident
 from steward.people.models import SupportGroup, User
@@ -75,16 +77,20 @@ def _replay(now: dt.datetime) -> int:
             "logins work again within a minute.",
         )
         ops.transition(anouk, problem, Status.FIX_IN_PROGRESS)
-        clock.set(now - dt.timedelta(days=2))
-        ops.transition(
-            anouk,
-            problem,
-            Status.RESOLVED,
-            fix_description="Sessions are purged every five minutes (change to the portal job "
-            "schedule).",
-        )
-        clock.set(now - dt.timedelta(hours=1))
-        ops.resolve_incidents(anouk, problem)
+        # the fix is the changes demo's change, closed successful (none: the fix stays open)
+        fix = ChangeRequest.objects.filter(title=SESSION_PURGE, status="closed").first()
+        if fix is not None or not practices.is_enabled("changes"):
+            clock.set(now - dt.timedelta(days=2))
+            ops.transition(
+                anouk,
+                problem,
+                Status.RESOLVED,
+                fix_description="Sessions are purged every five minutes (change to the portal "
+                "job schedule).",
+                fix_change=fix,
+            )
+            clock.set(now - dt.timedelta(hours=1))
+            ops.resolve_incidents(anouk, problem)
         made += 1
 
     # 2. VPN drops: a known error with its workaround in use, the fix under way

@@ -160,6 +160,12 @@ class MoveForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    fix_change = forms.CharField(
+        label=_("The change that fixed it"),
+        required=False,
+        max_length=16,
+        help_text=_("Its number, e.g. CHG0000012: closed successful"),
+    )
     no_fix_reason = forms.CharField(
         label=_("Or: why no fix is needed"),
         required=False,

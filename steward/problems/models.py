@@ -62,6 +62,14 @@ class Problem(VersionedModel):
     known_error = models.BooleanField(default=False)
     workaround = models.TextField(blank=True)
     fix_description = models.TextField(blank=True)
+    fix_change = models.ForeignKey(
+        "changes.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The change that fixed it (closed successful), while the changes practice is on",
+    )
     no_fix_reason = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     known_error_at = models.DateTimeField(null=True, blank=True)

@@ -93,6 +93,11 @@ class ProblemTransitionIn(StrictSchema):
     to: Status
     version: Version | None = None
     fix_description: Text | None = Field(None, description="Resolving: what fixed it")
+    fix_change: Number | None = Field(
+        None,
+        description="Resolving while the changes practice is on: the number of the change that "
+        "fixed it (closed successful)",
+    )
     no_fix_reason: Text | None = Field(None, description="Resolving: why no fix is needed")
     cancel_reason: Reason | None = Field(None, description="Cancelling: why")
     comment: Text | None = None
@@ -132,6 +137,7 @@ class ProblemOut(Schema):
     known_error: bool
     workaround: str
     fix_description: str
+    fix_change: str | None = Field(description="The number of the change that fixed it")
     no_fix_reason: str
     cancel_reason: str
     rca: RcaOut | None

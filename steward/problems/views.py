@@ -22,8 +22,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from steward.core import journal
+from steward.changes.models import ChangeRequest
+from steward.core import journal, practices
 from steward.core.errors import DomainError, StaleVersion
+from steward.core.errors import ValidationError as DomainValidationError
 from steward.incidents import lookups
 from steward.incidents.models import Incident
 from steward.people import conflicts
@@ -226,6 +228,8 @@ def _detail_context(request, problem: Problem, **extra) -> dict:
         "resolvable": ops.resolvable(problem).count() if "resolve_incidents" in actions else 0,
         "history": journal.history(problem),
         "Status": Status,
+        # while the changes practice is on, a fix is the change that made it
+        "changes_on": practices.is_enabled("changes"),
     }
     context.update(extra)
     return context
@@ -243,6 +247,20 @@ def _error_page(request, number, exc, **forms):
     return render(request, "problems/detail.html", context, status=exc.status)
 
 
+def _fix_change(user, number: str):
+    """The change named as the fix, among those ``user`` sees; a number that names none is
+    refused on its field."""
+    number = number.strip().upper()
+    if not number:
+        return None
+    change = ChangeRequest.objects.for_user(user, "view").filter(number=number).first()
+    if change is None:
+        raise DomainValidationError.field(
+            "fix_change", _("There is no change %(number)s.") % {"number": number}
+        )
+    return change
+
+
 @login_required
 @require_POST
 def problem_move(request, number: str):
@@ -258,6 +276,7 @@ def problem_move(request, number: str):
             data["to"],
             version=data["version"],
             fix_description=data.get("fix_description") or "",
+            fix_change=_fix_change(request.user, data.get("fix_change") or ""),
             no_fix_reason=data.get("no_fix_reason") or "",
             cancel_reason=data.get("cancel_reason") or "",
             comment=data.get("comment") or "",

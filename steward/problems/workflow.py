@@ -46,12 +46,50 @@ def require_root_cause(*, problem=None, **_) -> None:
         )
 
 
+#: The outcomes of a change that count as the fix being in.
+FIXED_BY = ("successful", "successful_with_issues")
+
+
+def fix_change_problem(change) -> str:
+    """Why ``change`` cannot be the fix ('' when it can): closed, with a successful outcome."""
+    if change is None:
+        return "required to resolve (or no_fix_reason)"
+    if change.status != "closed" or change.outcome not in FIXED_BY:
+        return f"{change.number} is not closed successful"
+    return ""
+
+
 def require_fix_or_reason(
-    *, problem=None, fix_description: str = "", no_fix_reason: str = "", **_
+    *,
+    problem=None,
+    fix_description: str = "",
+    no_fix_reason: str = "",
+    fix_change=None,
+    changes_on: bool = False,
+    **_,
 ) -> None:
-    fix = (fix_description or "").strip() or (problem.fix_description if problem else "")
+    """With the changes practice on, the fix is a change closed successful; without it, a
+    description of the fix. Either way, a reason why no fix is needed does instead."""
     reason = (no_fix_reason or "").strip() or (problem.no_fix_reason if problem else "")
-    if not fix and not reason:
+    if reason:
+        return
+    if changes_on:
+        change = fix_change or (problem.fix_change if problem else None)
+        problem_with_change = fix_change_problem(change)
+        if problem_with_change:
+            raise _refuse(
+                gettext(
+                    "Resolving needs the change that fixed it, closed successful, or the "
+                    "reason why no fix is needed."
+                ),
+                {
+                    "fix_change": problem_with_change,
+                    "no_fix_reason": "required to resolve (or fix_change)",
+                },
+            )
+        return
+    fix = (fix_description or "").strip() or (problem.fix_description if problem else "")
+    if not fix:
         raise _refuse(
             gettext(
                 "Resolving needs a description of the fix, or the reason why no fix is needed."

@@ -13,6 +13,16 @@ from steward.problems.choices import Status
 from steward.services import operations as cmdb
 
 
+@pytest.fixture(autouse=True)
+def changes_off(db):
+    """A problem's fix is described in words while the changes practice is off, which these
+    tests assume; with it on the fix is a change closed successful
+    (``test_fix_by_change.py`` switches it back on)."""
+    from steward.core import operations as core_ops
+
+    core_ops.set_practice_enabled(None, "changes", False)
+
+
 @pytest.fixture
 def desk(world, make_user):
     """World plus groups: Service Desk (agent, desk2), Network (world's), Database (dba);

@@ -23,6 +23,7 @@ FIELDS = [
     "known_error",
     "workaround",
     "fix_description",
+    "fix_change",
     "no_fix_reason",
     "cancel_reason",
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from steward.core import journal
+from steward.core import journal, practices
 from steward.core.concurrency import save_versioned
 from steward.core.errors import StaleVersion, ValidationError
 from steward.core.numbering import next_number
@@ -214,10 +214,13 @@ def transition(
     version: int | None = None,
     fix_description: str = "",
     no_fix_reason: str = "",
+    fix_change=None,
     cancel_reason: str = "",
     comment: str = "",
 ) -> Problem:
-    """Move a problem through its lifecycle (see workflow.PROBLEM)."""
+    """Move a problem through its lifecycle (see workflow.PROBLEM). Resolving with a fix names
+    the change that fixed it (``fix_change``, closed successful) while the changes practice is
+    on; its number and title become the fix's description when none is given."""
     require_editable(actor, problem)
     locked(problem)
     if version is not None and version != problem.version:
@@ -230,6 +233,8 @@ def transition(
         problem=problem,
         fix_description=fix_description,
         no_fix_reason=no_fix_reason,
+        fix_change=fix_change,
+        changes_on=practices.is_enabled("changes"),
         cancel_reason=cancel_reason,
     )
     before = journal.snapshot(problem, FIELDS)
@@ -242,8 +247,12 @@ def transition(
             problem.fix_description = fix_description.strip()
         if (no_fix_reason or "").strip():
             problem.no_fix_reason = no_fix_reason.strip()
+        if fix_change is not None:
+            problem.fix_change = fix_change
+            if not problem.fix_description:
+                problem.fix_description = f"{fix_change.number} {fix_change.title}"
         problem.resolved_at = now
-        fields += ["fix_description", "no_fix_reason", "resolved_at"]
+        fields += ["fix_description", "fix_change", "no_fix_reason", "resolved_at"]
         text = text or problem.fix_description or problem.no_fix_reason
     elif to == Status.FIX_IN_PROGRESS and current == Status.RESOLVED:
         problem.resolved_at = None  # the fix did not hold
