@@ -40,15 +40,15 @@ import argparse
 import datetime as dt
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support import load_average, quantiles, setup_environment  # noqa: E402
 
 SQLITE_DIR = Path(tempfile.gettempdir()) / "steward-kpibench"
 VARIANTS = ("month", "day", "service")
@@ -77,48 +77,6 @@ def parse_args():
         "floor instead of timing them",
     )
     return p.parse_args()
-
-
-def setup_environment(args) -> str:
-    SQLITE_DIR.mkdir(exist_ok=True)
-    url = args.database or f"sqlite:///{SQLITE_DIR / f'kpis-{args.incidents}.sqlite3'}"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "steward.settings",
-            "DATABASE_URL": url,
-            "STEWARD_DATA_DIR": str(SQLITE_DIR),
-            "STEWARD_SECRET_KEY": "benchmark-only-secret-key",
-            "STEWARD_DEBUG": "false",
-            "STEWARD_ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "STEWARD_LOG_LEVEL": "WARNING",
-        }
-    )
-    if url.startswith("postgres"):
-        import psycopg
-
-        parsed = urlparse(url)
-        name = parsed.path[1:]
-        admin = url.replace(parsed.path, "/postgres")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if exists and args.reload:
-                conn.execute(f'DROP DATABASE "{name}"')
-                exists = None
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
-    elif args.reload:
-        Path(urlparse(url).path).unlink(missing_ok=True)
-    return url
-
-
-def quantiles(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def floor_statement(kpi, query, d) -> tuple[str, list]:
@@ -339,7 +297,7 @@ def explain(kpi, query) -> None:
 
 def main() -> None:
     args = parse_args()
-    setup_environment(args)
+    setup_environment(args.database, SQLITE_DIR / f"kpis-{args.incidents}.sqlite3", args.reload)
     import django
 
     django.setup()
