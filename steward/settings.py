@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "steward.incidents",
     "steward.changes",
     "steward.problems",
+    "steward.knowledge",
     "steward.reporting",
     "steward.improvement",
     "steward.reviews",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("incidents/", include("steward.incidents.urls")),
     path("service-levels/", include("steward.slm.urls")),
     path("problems/", include("steward.problems.urls")),
+    path("knowledge/", include("steward.knowledge.urls")),
     path("changes/", include("steward.changes.urls")),
     path("reports/", include("steward.reporting.urls")),
     path("service-reviews/", include("steward.reviews.urls")),
