@@ -365,8 +365,13 @@ def test_the_override_covers_the_conflicts_it_saw_and_a_new_one_blocks_again(des
     assert conflicts.blocking(first) == []
     assert first.conflicts_overridden_by == cm
     assert first.conflicts_overridden == [f"ci_busy:{second.pk}:{desk['cis']['app01'].pk}:::"]
-    entry = JournalEntry.objects.filter(record_id=str(first.pk), action="conflicts_overridden")
-    assert entry.get().comment == "The database team agreed to share the slot"
+    entry = JournalEntry.objects.filter(
+        record_id=str(first.pk), action="conflicts_overridden"
+    ).get()
+    assert entry.comment == "The database team agreed to share the slot"
+    # the history says what was overridden in words, not the stored keys
+    described = f"CI in another change: {second.number} · CI app01"
+    assert entry.changes["conflicts_overridden"] == [[], [described]]
 
     third = two(2, 3, implementer=None)
     recheck_conflicts(third)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from steward.changes.authorization import approval_refusal, authorization
 from steward.changes.choices import ApprovalDecision, Status
 from steward.changes.models import Approval, ChangeRequest
+from steward.changes.operations import notices
 from steward.changes.operations.common import (
     FIELDS,
     check_version,
@@ -81,6 +82,7 @@ def decide(
         change.authorized_at = timezone.now()
         save_versioned(change, None, ["authorized_at"])
         journal.record(actor, change, "authorized", {"authorized_at": [None, change.authorized_at]})
+        notices.authorized(actor, change)
     else:
         save_versioned(change, None, [])
     return approval
@@ -98,3 +100,4 @@ def _reject(actor, change: ChangeRequest, approval: Approval) -> None:
     after = journal.snapshot(change, [*FIELDS, "rejection_reasons"])
     journal.record(actor, change, "rejected", journal.diff(before, after), approval.comment)
     recheck(change)
+    notices.rejected(actor, change, change.rejection_reasons)

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.changes import conflicts as detection
-from steward.changes.choices import EDITABLE_STATUSES
+from steward.changes import rules
+from steward.changes.choices import EDITABLE_STATUSES, ConflictKind
 from steward.changes.models import ChangeRequest, Conflict
 from steward.core import journal
 from steward.core.concurrency import save_versioned
 from steward.core.errors import Conflict as ConflictError
 from steward.core.errors import NotFound, PermissionDenied, ValidationError
-from steward.people.choices import Role
 
 
 def _store(change: ChangeRequest) -> list[Conflict]:
@@ -61,9 +61,22 @@ def recheck_many(change_ids) -> None:
         _store(change)
 
 
-def may_override(user) -> bool:
-    """Only the change manager overrides conflicts (the system may too)."""
-    return user is None or (user.is_it and user.has_role(Role.CHANGE_MANAGER))
+def describe(conflict) -> str:
+    """A conflict as people read it in the history: its kind and what it is about
+    ("CI in another change: CHG0000012 · CI app01")."""
+    parts = []
+    if conflict.other_change_id:
+        parts.append(conflict.other_change.number)
+    if conflict.ci_id:
+        parts.append(_("CI %(name)s") % {"name": conflict.ci.name})
+    if conflict.related_ci_id:
+        parts.append(_("related CI %(name)s") % {"name": conflict.related_ci.name})
+    if conflict.window_id:
+        parts.append(f"“{conflict.window.name}”")
+    if conflict.person_id:
+        parts.append(conflict.person.display_name)
+    kind = str(ConflictKind(conflict.kind).label)
+    return f"{kind}: {' · '.join(parts)}" if parts else kind
 
 
 @transaction.atomic
@@ -75,7 +88,7 @@ def override_conflicts(
     (journaled). A conflict found later is not covered and blocks again."""
     if actor is not None and not actor.is_it:
         raise NotFound(_("Change not found."))
-    if not may_override(actor):
+    if not (actor is None or rules.is_change_manager(actor)):
         raise PermissionDenied(
             _("Only the change manager may override conflicts."),
             {"reason": [_("only the change manager may override conflicts")]},
@@ -99,7 +112,9 @@ def override_conflicts(
             _("%(number)s has no conflicts to override.") % {"number": change.number},
             {"reason": [_("there are no conflicts to override")]},
         )
-    before = journal.snapshot(change, ["conflicts_override_reason", "conflicts_overridden"])
+    before = journal.snapshot(change, ["conflicts_override_reason"])
+    earlier = set(change.conflicts_overridden or [])
+    before["conflicts_overridden"] = [describe(c) for c in current if c.key in earlier]
     change.conflicts_override_reason = reason
     change.conflicts_overridden_by = actor
     change.conflicts_overridden_at = timezone.now()
@@ -114,6 +129,7 @@ def override_conflicts(
             "conflicts_overridden",
         ],
     )
-    after = journal.snapshot(change, ["conflicts_override_reason", "conflicts_overridden"])
+    after = journal.snapshot(change, ["conflicts_override_reason"])
+    after["conflicts_overridden"] = [describe(c) for c in current]
     journal.record(actor, change, "conflicts_overridden", journal.diff(before, after), reason)
     return change

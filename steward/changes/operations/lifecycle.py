@@ -27,6 +27,7 @@ from steward.changes.models import (
     ChangeReview,
     ChangeTemplate,
 )
+from steward.changes.operations import notices
 from steward.changes.operations.common import (
     FIELDS,
     check_person,
@@ -448,4 +449,6 @@ def move_change(
     comment = cancel_reason if to == Status.CANCELLED else (outcome_notes or "").strip()
     journal.record(actor, change, "status_changed", journal.diff(before, after), comment)
     recheck(change)
+    if to == Status.AUTHORIZE:
+        notices.awaiting_authorization(actor, change)
     return change
