@@ -51,8 +51,11 @@ def format_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def parse_hours(value: Any, field: str = "hours") -> dict[str, list[list[str]]]:
+def parse_hours(
+    value: Any, field: str = "hours", *, when_empty: str | None = None
+) -> dict[str, list[list[str]]]:
     """Check weekly hours ``{"mon": [["08:00", "12:00"], ...], ...}``; return them normalized.
+    ``when_empty``: what to say when no day has hours (a calendar's reason by default).
 
     The normalized form has all seven keys, Monday first, each day's intervals sorted by start.
     A missing weekday is a day without working hours, but some day must have some. Intervals of
@@ -81,7 +84,8 @@ def parse_hours(value: Any, field: str = "hours") -> dict[str, list[list[str]]]:
         normalized[day] = [[format_time(a), format_time(b)] for a, b, _index in sorted(parsed)]
     if not problems and not any(normalized.values()):
         problems[field] = [
-            _(
+            when_empty
+            or _(
                 "give at least one working interval: a calendar without working hours can never "
                 "meet a target"
             )

@@ -112,6 +112,16 @@ def test_bad_windows_are_refused_naming_the_field(desk, fields, field):
 
 
 @pytest.mark.django_db
+def test_a_weekly_window_without_hours_is_refused_as_a_window_not_a_calendar(desk):
+    with pytest.raises(ValidationError) as refused:
+        create_window(desk["people"]["cm"], kind="maintenance", name="W", hours={})
+
+    assert refused.value.fields == {
+        "hours": ["give at least one interval: a weekly window without hours never opens"]
+    }
+
+
+@pytest.mark.django_db
 def test_a_window_rechecks_the_changes_it_concerns_when_created_moved_and_deleted(
     desk, make_change
 ):

@@ -65,7 +65,11 @@ def _check_timing(window: ChangeWindow) -> None:
             raise _invalid(
                 "hours", _("give weekly hours or a dated period (starts_at, ends_at), not both")
             )
-        window.hours = parse_hours(window.hours, "hours")
+        window.hours = parse_hours(
+            window.hours,
+            "hours",
+            when_empty=_("give at least one interval: a weekly window without hours never opens"),
+        )
         return
     for name in ("starts_at", "ends_at"):
         value = getattr(window, name)
