@@ -287,6 +287,7 @@ def test_a_standard_change_comes_from_a_template(chg, api_as):
     assert change["type"] == "standard" and change["template"]["id"] == template["id"]
     assert change["owning_group"]["id"] == chg["database"].pk
     assert change["backout_plan"] == PLANS["backout_plan"] and change["risk"] == "low"
+    assert change["tasks"] == ["Drain", "Restart", "Check"]
 
     status, body = manager.patch(
         f"change-templates/{template['id']}", {"version": template["version"], "is_active": False}

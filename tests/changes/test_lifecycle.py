@@ -106,6 +106,7 @@ def test_a_standard_change_comes_from_an_active_template(desk, make_change):
         {"source": "template", "label": "Restart app01", "risk": "moderate"}
     ]
     assert list(change.cis.all()) == [desk["cis"]["app01"]]
+    assert change.tasks == ["Drain", "Restart", "Undrain"]
 
     with pytest.raises(ValidationError) as refused:
         make_change(type=ChangeType.STANDARD)
@@ -115,6 +116,9 @@ def test_a_standard_change_comes_from_an_active_template(desk, make_change):
     with pytest.raises(ValidationError) as refused:
         make_change(template=template)
     assert "template" in refused.value.fields
+    change.refresh_from_db()  # the steps it was authorized with stay the change's
+    assert change.tasks == ["Drain", "Restart", "Undrain"]
+    assert make_change().tasks == []  # a normal change has no template steps
 
 
 def test_a_standard_change_needs_no_approval_and_keeps_its_plans(desk, make_change):

@@ -163,6 +163,7 @@ def test_a_standard_change_from_a_template_takes_its_plans(desk, client_for):
         backout_plan="apt rollback",
         test_plan="curl the health check",
         risk="low",
+        tasks=["Drain web01", "Upgrade", "Undrain web01"],
     )
     client = client_for(desk["people"]["agent"])
     assert "Patch a web server" in page(client, "/changes/new/")
@@ -181,6 +182,8 @@ def test_a_standard_change_from_a_template_takes_its_plans(desk, client_for):
     assert response.status_code == 302
     assert change.type == "standard" and change.template == template
     assert change.implementation_plan == "apt upgrade"
+    body = page(client, change.get_absolute_url())
+    assert "<li>Drain web01</li><li>Upgrade</li><li>Undrain web01</li>" in body
 
 
 def test_editing_with_a_stale_version_shows_who_changed_what(desk, client_for, make_change):

@@ -136,6 +136,7 @@ def change_out(c: ChangeRequest, people: dict[int, User] | None = None) -> dict:
         "impact": c.impact,
         "outage_expected": c.outage_expected,
         "outage_minutes": c.outage_minutes,
+        "tasks": list(c.tasks or []),
         "status": c.status,
         "approval_round": c.approval_round,
         "rejection_reasons": c.rejection_reasons,

@@ -77,6 +77,11 @@ class ChangeRequest(StaffOnly, VersionedModel):
     )
     outage_expected = models.BooleanField(default=False)
     outage_minutes = models.PositiveIntegerField(null=True, blank=True)
+    tasks = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="A standard change's steps, in order, copied from its template when raised",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     approval_round = models.PositiveIntegerField(default=1)
     rejection_reasons = models.TextField(blank=True, help_text="The last round's rejections")

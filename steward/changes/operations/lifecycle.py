@@ -116,6 +116,8 @@ def _created_entry(change: ChangeRequest, services, cis) -> dict:
     created["number"] = [None, change.number]
     if change.template_id:
         created["template"] = [None, str(change.template)]
+    if change.tasks:
+        created["tasks"] = [None, list(change.tasks)]
     if services:
         created["services"] = [None, _names(services)]
     if cis:
@@ -151,8 +153,9 @@ def create_change(
     answers: dict[int, int] | None = None,
 ) -> ChangeRequest:
     """Raise a change (the actor is its requester). From a ``template`` it is a standard
-    change: the template's plans, risk, impact and outage are taken, and its services and CIs
-    unless others are given; it needs no approval."""
+    change: the template's plans, tasks, risk, impact and outage are taken, and its services
+    and CIs unless others are given; it needs no approval. The tasks are copied: retiring or
+    editing the template later leaves the change's steps as they were authorized."""
     require_staff(actor)
     _check_type(type)
     plans = {
@@ -177,6 +180,7 @@ def create_change(
             )
         type = ChangeType.STANDARD
         plans = {p: getattr(template, p) for p in PLANS}
+        tasks = list(template.tasks or [])
         impact = template.impact
         outage_expected = template.outage_expected
         outage_minutes = template.outage_minutes
@@ -188,6 +192,8 @@ def create_change(
             _("A standard change is made from a standard change template."),
             "required for a standard change",
         )
+    else:
+        tasks = []
     check_person("owner", owner)
     check_person("implementer", implementer)
     requester = actor if actor is not None else owner
@@ -212,6 +218,7 @@ def create_change(
         impact=impact,
         outage_expected=bool(outage_expected),
         outage_minutes=outage_minutes if outage_expected else None,
+        tasks=tasks,
         **{p: (text or "") for p, text in plans.items()},
     )
     full_clean(change, exclude=["number"])

@@ -193,6 +193,9 @@ class ChangeOut(Schema):
     impact: ChangeImpact
     outage_expected: bool
     outage_minutes: int | None
+    tasks: list[str] = Field(
+        description="A standard change's steps, in order, copied from its template when raised"
+    )
     status: ChangeStatus
     approval_round: int
     rejection_reasons: str
