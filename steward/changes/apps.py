@@ -11,9 +11,14 @@ class ChangesConfig(AppConfig):
         from steward.changes import demo, kpis
         from steward.changes import registrations as r
         from steward.changes.choices import ApprovalDecision
+        from steward.changes.operations.conflicts import on_cmdb_changed
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
+        from steward.services.signals import cmdb_changed
+
+        # the CMDB moved under planned changes: their stored conflicts are rechecked
+        cmdb_changed.connect(on_cmdb_changed, dispatch_uid="changes.recheck_conflicts")
 
         journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
         journal.describe_choices("changes.changerequest", decision=ApprovalDecision.choices)

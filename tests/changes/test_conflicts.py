@@ -19,6 +19,7 @@ from steward.changes.operations.conflicts import override_conflicts, recheck_con
 from steward.changes.operations.windows import create_window, update_window
 from steward.core.errors import NotFound, PermissionDenied, ValidationError
 from steward.core.models import JournalEntry
+from steward.services.operations import cmdb
 from tests.changes.conftest import bring_to
 
 pytestmark = pytest.mark.django_db
@@ -406,3 +407,56 @@ def test_scheduling_a_change_flags_the_overlapping_changes_on_related_cis(desk, 
 
     assert stored(on_app) == {(Kind.RELATED_CI_BUSY, on_db.pk)}
     assert Conflict.objects.get(change=on_app).related_ci_id == cis["db01"].pk
+
+
+# --- the CMDB moving under planned changes ------------------------------------------------------
+
+
+def others_named(change, kind=None) -> list[int | None]:
+    """The other changes named by ``change``'s stored conflicts (of ``kind``)."""
+    rows = Conflict.objects.filter(change=change)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return sorted(rows.values_list("other_change_id", flat=True))
+
+
+def test_relating_two_busy_cis_stores_the_conflict_on_both_and_unrelating_removes_it(desk, two):
+    cis = desk["cis"]
+    on_web = bring_to(two(1, 3, cis=[cis["web01"]], implementer=None), "scheduled", desk)
+    on_host = bring_to(
+        two(2, 4, cis=[cis["host01"]], implementer=desk["people"]["peer"]), "scheduled", desk
+    )
+    assert others_named(on_web) == others_named(on_host) == []  # web01 and host01 are unrelated
+
+    link = cmdb.create_relationship(None, source=cis["web01"], target=cis["host01"], type="runs_on")
+
+    assert others_named(on_web, Kind.RELATED_CI_BUSY) == [on_host.pk]
+    assert others_named(on_host, Kind.RELATED_CI_BUSY) == [on_web.pk]
+
+    cmdb.delete_relationship(None, link)
+
+    assert others_named(on_web) == others_named(on_host) == []
+
+
+def test_linking_a_ci_to_a_frozen_service_stores_the_blackout(desk, two):
+    web01 = desk["cis"]["web01"]
+    freeze = create_window(
+        None,
+        kind="blackout",
+        name="Quarter close",
+        starts_at=at(0),
+        ends_at=at(8),
+        services=[desk["services"]["intranet"]],
+    )
+    change = two(3, 5, cis=[web01])
+    assert not Conflict.objects.filter(change=change).exists()
+
+    link = cmdb.link_service_ci(None, service=desk["services"]["intranet"], ci=web01)
+
+    assert list(Conflict.objects.filter(change=change).values_list("kind", "window")) == [
+        (Kind.IN_BLACKOUT, freeze.pk)
+    ]
+
+    cmdb.unlink_service_ci(None, link)
+
+    assert not Conflict.objects.filter(change=change).exists()

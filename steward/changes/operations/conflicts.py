@@ -55,6 +55,29 @@ def recheck_conflicts(change: ChangeRequest) -> list[Conflict]:
     return own
 
 
+def recheck_for_cis(ci_ids) -> int:
+    """Recompute the stored conflicts of the planned changes still going on that touch any of
+    ``ci_ids`` (the CMDB moved under them: ``services.signals.cmdb_changed``). Returns how
+    many changes were rechecked. Each change's recheck also reaches the changes it overlaps,
+    so a relationship added between two busy CIs flags both sides."""
+    ids = sorted(set(ci_ids))
+    changed: set[int] = set()
+    for start in range(0, len(ids), 5000):  # a bulk load names many CIs: bounded IN lists
+        changed.update(
+            ChangeRequest.objects.active()
+            .filter(planned_start__isnull=False, cis__in=ids[start : start + 5000])
+            .values_list("pk", flat=True)
+        )
+    for change in ChangeRequest.objects.filter(pk__in=sorted(changed)).order_by("pk"):
+        recheck_conflicts(change)
+    return len(changed)
+
+
+def on_cmdb_changed(sender, ci_ids, **kwargs) -> None:
+    """The receiver of ``services.signals.cmdb_changed`` (connected in ``apps.py``)."""
+    recheck_for_cis(ci_ids)
+
+
 def recheck_many(change_ids) -> None:
     """Recompute the stored conflicts of the changes ``change_ids`` (after a window moved)."""
     for change in ChangeRequest.objects.filter(pk__in=set(change_ids)).order_by("pk"):

@@ -15,6 +15,7 @@ from steward.core.concurrency import save_versioned
 from steward.core.errors import PermissionDenied, ValidationError
 from steward.core.operations import full_clean, require, require_admin
 from steward.people.models import SupportGroup
+from steward.services import signals
 from steward.services.models import CIClass, CIRelationship, ConfigurationItem, Service, ServiceCI
 
 CLASS_FIELDS = ["name", "description", "attribute_schema"]
@@ -196,6 +197,8 @@ def update_ci(actor, ci: ConfigurationItem, *, version: int | None, **changes) -
     full_clean(ci)
     save_versioned(ci, version, list(changes))
     journal.record(actor, ci, "updated", journal.diff(before, journal.snapshot(ci, CI_FIELDS)))
+    if "ci_class" in changes:
+        signals.tell([ci.pk])
     return ci
 
 
@@ -220,6 +223,7 @@ def create_relationship(
     full_clean(rel)
     rel.save()
     journal.record(actor, source, "relationship_added", {"relationship": [None, str(rel)]})
+    signals.tell([source.pk, target.pk])
     return rel
 
 
@@ -228,8 +232,10 @@ def delete_relationship(actor, rel: CIRelationship) -> None:
     require(actor, "change", rel)
     text = str(rel)
     source = rel.source
+    ends = [rel.source_id, rel.target_id]
     rel.delete()
     journal.record(actor, source, "relationship_removed", {"relationship": [text, None]})
+    signals.tell(ends)
 
 
 # --- service ↔ CI -------------------------------------------------------------------------------
@@ -248,15 +254,17 @@ def link_service_ci(actor, *, service: Service, ci: ConfigurationItem) -> Servic
         )
     link = ServiceCI.objects.create(service=service, ci=ci)
     journal.record(actor, service, "ci_linked", {"cis": [None, ci.name]})
+    signals.tell([ci.pk])
     return link
 
 
 @transaction.atomic
 def unlink_service_ci(actor, link: ServiceCI) -> None:
     require(actor, "change", link)
-    service, name = link.service, link.ci.name
+    service, name, ci_id = link.service, link.ci.name, link.ci_id
     link.delete()
     journal.record(actor, service, "ci_unlinked", {"cis": [name, None]})
+    signals.tell([ci_id])
 
 
 # --- bulk (imports, demo, benchmarks) -----------------------------------------------------------
@@ -274,6 +282,7 @@ def bulk_service_links(actor, rows: Iterable[ServiceCI]) -> list[ServiceCI]:
     require_admin(actor, gettext_lazy("bulk-load service links"))
     links = ServiceCI.objects.bulk_create(list(rows), batch_size=2000)
     journal.record_many(actor, links, "created", comment=gettext_noop("bulk load"))
+    signals.tell(link.ci_id for link in links)
     return links
 
 
@@ -282,4 +291,5 @@ def bulk_relationships(actor, rows: Iterable[CIRelationship]) -> list[CIRelation
     require_admin(actor, gettext_lazy("bulk-load CI relationships"))
     rels = CIRelationship.objects.bulk_create(list(rows), batch_size=2000)
     journal.record_many(actor, rels, "created", comment=gettext_noop("bulk load"))
+    signals.tell([end for rel in rels for end in (rel.source_id, rel.target_id)])
     return rels
