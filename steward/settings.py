@@ -228,7 +228,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env.bool("STEWARD_HSTS_PRELOAD", default=True)
     SECURE_SSL_HOST = env.str("STEWARD_SSL_HOST", default="") or None
 
-#: Sign-in throttle (people/operations.py, docs/security-auth.md), over LOGIN_THROTTLE_WINDOW
+#: Sign-in throttle (people/operations/sign_in.py, docs/security-auth.md), over LOGIN_THROTTLE_WINDOW
 #: seconds: failed attempts allowed per username from one client address, per client address
 #: (all usernames and bad API tokens together) and per username from all addresses together.
 LOGIN_THROTTLE_ATTEMPTS = env.int("STEWARD_LOGIN_ATTEMPTS", default=5)

@@ -59,7 +59,7 @@ class User(AbstractUser):
     """Anyone who signs in: agents, managers and end users (requesters).
 
     Roles live in :class:`UserRole`; ``is_staff``/``is_superuser`` follow the admin role and are
-    only ever set by ``people.operations.set_roles``.
+    only ever set by ``people.operations.create_user`` and ``update_user``.
     """
 
     email = models.EmailField(blank=True)
