@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import icalendar
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,23 @@ from steward.changes.models import ChangeRequest, Conflict
 
 #: At most this many changes in one calendar answer (a month of a large estate fits).
 LIMIT = 2_000
+#: The columns a calendar entry shows (page, API and feed), its people's names included.
+_PERSON = ("username", "first_name", "last_name")
+SHOWN = (
+    "number",
+    "title",
+    "type",
+    "status",
+    "risk",
+    "planned_start",
+    "planned_end",
+    "conflicts_overridden",
+    "version",
+    "updated_at",
+    "owning_group__name",
+    *(f"owner__{f}" for f in _PERSON),
+    *(f"implementer__{f}" for f in _PERSON),
+)
 #: Statuses whose window is settled (the feed says CONFIRMED; earlier ones are TENTATIVE).
 SETTLED = frozenset({Status.SCHEDULED, Status.IMPLEMENT, Status.REVIEW, Status.CLOSED})
 
@@ -58,9 +76,20 @@ def changes(user, start: dt.datetime, end: dt.datetime, *, service=None, group=N
                 "changerequest_id"
             )
         )
+    # the count is a correlated subquery on the conflicts' (change, kind) index, not a GROUP
+    # BY over every column of the change; only what the calendar, its API and the feed show
+    # is read (building 2,000 whole changes was half a month's time: benchmarks/RESULTS.md)
+    count = (
+        Conflict.objects.filter(change=OuterRef("pk"))
+        .order_by()
+        .values("change")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         qs.select_related("owning_group", "owner", "implementer")
-        .annotate(conflict_count=Count("conflicts"))
+        .only(*SHOWN)
+        .annotate(conflict_count=Coalesce(Subquery(count), 0))
         .order_by("planned_start", "id")
     )
 
