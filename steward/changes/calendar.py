@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import icalendar
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from steward.changes.choices import Status
+from steward.changes.choices import ChangeType, Risk, Status
 from steward.changes.models import ChangeRequest, Conflict
 
 #: At most this many changes in one calendar answer (a month of a large estate fits).
@@ -48,7 +49,7 @@ SETTLED = frozenset({Status.SCHEDULED, Status.IMPLEMENT, Status.REVIEW, Status.C
 class Entry:
     """One change on the calendar and the state of its conflicts."""
 
-    change: ChangeRequest
+    change: CalendarChange
     conflicts: int = 0
     blocking: int = 0
     kinds: list[str] = field(default_factory=list)
@@ -94,13 +95,96 @@ def changes(user, start: dt.datetime, end: dt.datetime, *, service=None, group=N
     )
 
 
+@dataclass(slots=True, eq=False)
+class Named:
+    """A group or a person as a calendar entry names them."""
+
+    pk: int
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(slots=True, eq=False)
+class CalendarChange:
+    """A change as the calendar shows it (the page and the feed), read as values: building
+    2,000 changes with their group and people as models was most of a month's time
+    (benchmarks/RESULTS.md, change_conflicts.py)."""
+
+    pk: int
+    number: str
+    title: str
+    type: str
+    status: str
+    risk: str
+    planned_start: dt.datetime
+    planned_end: dt.datetime
+    version: int
+    updated_at: dt.datetime | None
+    owning_group: Named
+    implementer: Named | None
+    conflict_count: int
+    url: str
+    blocking: int = 0
+
+    @property
+    def implementer_id(self) -> int | None:
+        return self.implementer.pk if self.implementer is not None else None
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+    def get_type_display(self) -> str:
+        return str(ChangeType(self.type).label)
+
+    def get_risk_display(self) -> str:
+        return str(Risk(self.risk).label)
+
+
+_COLUMNS = (
+    "pk",
+    "number",
+    "title",
+    "type",
+    "status",
+    "risk",
+    "planned_start",
+    "planned_end",
+    "version",
+    "updated_at",
+    "owning_group_id",
+    "owning_group__name",
+    "implementer_id",
+    "implementer__username",
+    "implementer__first_name",
+    "implementer__last_name",
+    "conflict_count",
+    "conflicts_overridden",
+)
+
+
+def _person(pk, username, first, last) -> Named | None:
+    if pk is None:
+        return None
+    return Named(pk, f"{first} {last}".strip() or username)
+
+
 def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry]:
-    """:func:`changes` as :class:`Entry` rows (at most :data:`LIMIT`), each with how many
-    conflicts it has, how many of them block scheduling (not covered by an override) and their
-    kinds. Two queries whatever the number of changes."""
-    rows = list(changes(user, start, end, **filters)[:LIMIT])
+    """:func:`changes` as :class:`Entry` rows (at most :data:`LIMIT`) of
+    :class:`CalendarChange`, each with how many conflicts it has, how many of them block
+    scheduling (not covered by an override) and their kinds. Two queries whatever the number
+    of changes."""
+    rows = list(changes(user, start, end, **filters).values_list(*_COLUMNS)[:LIMIT])
     found: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    with_conflicts = [c.pk for c in rows if c.conflict_count]
+    with_conflicts = [row[0] for row in rows if row[16]]
     if with_conflicts:
         columns = ("kind", "other_change_id", "ci_id", "related_ci_id", "window_id", "person_id")
         stored = Conflict.objects.filter(change_id__in=with_conflicts).order_by("id")
@@ -108,10 +192,51 @@ def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry
             # Conflict.key, without building a model per row
             key = ":".join("" if p is None else str(p) for p in parts)
             found[change_id].append((parts[0], key))
+    # one reverse() for the lot: the number is the only part that differs
+    url = reverse("changes:detail", args=["CHG0"]).removesuffix("CHG0/")
+    groups: dict[int, Named] = {}
+    people: dict[int, Named | None] = {}
     result = []
-    for change in rows:
-        covered = frozenset(change.conflicts_overridden or ())
-        own = found.get(change.pk, ())
+    for (
+        pk,
+        number,
+        title,
+        type_,
+        status,
+        risk,
+        planned_start,
+        planned_end,
+        version,
+        updated_at,
+        group_id,
+        group_name,
+        implementer_id,
+        *implementer,
+        conflict_count,
+        overridden,
+    ) in rows:
+        covered = frozenset(overridden or ())
+        own = found.get(pk, ())
+        if group_id not in groups:
+            groups[group_id] = Named(group_id, group_name)
+        if implementer_id not in people:
+            people[implementer_id] = _person(implementer_id, *implementer)
+        change = CalendarChange(
+            pk,
+            number,
+            title,
+            type_,
+            status,
+            risk,
+            planned_start,
+            planned_end,
+            version,
+            updated_at,
+            groups[group_id],
+            people[implementer_id],
+            conflict_count,
+            f"{url}{number}/",
+        )
         result.append(
             Entry(
                 change=change,
