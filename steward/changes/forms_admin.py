@@ -375,7 +375,7 @@ class AuthorityForm(forms.Form):
             (
                 ChangeType(type_).label,
                 [
-                    (self[f"cell_{type_}_{risk}"], self[f"read_{type_}_{risk}"])
+                    (self[f"cell_{type_}_{risk}"], self[f"read_{type_}_{risk}"], Risk(risk).label)
                     for risk in Risk.values
                 ],
             )
