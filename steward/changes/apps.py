@@ -8,7 +8,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "Change enablement"
 
     def ready(self):
-        from steward.changes import demo, kpis
+        from steward.changes import demo, kpis, rules
         from steward.changes import registrations as r
         from steward.changes.choices import ApprovalDecision
         from steward.changes.operations.conflicts import on_cmdb_changed
@@ -25,6 +25,9 @@ class ChangesConfig(AppConfig):
 
         def is_it(user):
             return user.is_authenticated and user.is_it
+
+        def keeps_admin_data(user):
+            return user.is_authenticated and rules.may_keep_admin_data(user)
 
         register_practice(
             Practice(
@@ -44,6 +47,16 @@ class ChangesConfig(AppConfig):
                 on_by_default=True,
                 order=80,
                 nav=[NavEntry("changes", _("Changes"), "changes:list", order=7, visible=is_it)],
+                admin=[
+                    NavEntry(key, label, url, order=order, visible=keeps_admin_data)
+                    for key, label, url, order in (
+                        ("change_templates", _("Standard changes"), "changes:admin_templates", 60),
+                        ("change_risk", _("Change risk"), "changes:admin_risk", 61),
+                        ("change_authority", _("Change authority"), "changes:admin_authority", 62),
+                        ("change_windows", _("Change windows"), "changes:admin_windows", 63),
+                        ("change_settings", _("Change settings"), "changes:admin_settings", 64),
+                    )
+                ],
                 search=[SearchProvider("changes", _("Changes"), r.search_changes, order=7)],
                 home_panels=[
                     HomePanel(

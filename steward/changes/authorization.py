@@ -71,6 +71,27 @@ def authority(change: ChangeRequest) -> tuple[str, ChangeBoard | None]:
     return rule.level, rule.board if rule.level == Level.BOARD else None
 
 
+def authority_table() -> list[dict]:
+    """Every type and risk, in order, with who authorizes it: ``{type, risk, level, board}``
+    (the rule, or the default where there is none; a standard change is pre-authorized).
+    Two queries. The authority pages and ``/api/v1/change-authority`` read it."""
+    from steward.changes.choices import Risk
+
+    rules = {(r.type, r.risk): r for r in AuthorityRule.objects.select_related("board__group")}
+    cells = []
+    for type_ in ChangeType.values:
+        for risk in Risk.values:
+            rule = rules.get((type_, risk))
+            if type_ == ChangeType.STANDARD:
+                level, board = Level.NONE, None
+            elif rule is None:
+                level, board = DEFAULT_LEVELS.get((type_, risk), Level.CHANGE_MANAGER), None
+            else:
+                level, board = rule.level, rule.board if rule.level == Level.BOARD else None
+            cells.append({"type": type_, "risk": risk, "level": level, "board": board})
+    return cells
+
+
 def _is_change_manager(user) -> bool:
     return user.is_active and user.has_role(Role.CHANGE_MANAGER)
 
