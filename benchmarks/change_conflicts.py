@@ -165,14 +165,14 @@ def load(n: int, c: int, now: int) -> None:
             "implementer_id, planned_start, planned_end, implementation_plan, backout_plan, "
             "test_plan, communication_plan, risk, risk_reasons, impact, outage_expected, status, "
             "approval_round, rejection_reasons, outcome, outcome_notes, cancel_reason, "
-            "conflicts_override_reason, conflicts_overridden, closed_at) "
+            "conflicts_override_reason, conflicts_overridden, closed_at, tasks) "
             f"SELECT g.k, 1, {stamp}, {stamp}, {number}, 'normal', "
             f"'Change ' || {sql.text('g.k')}, '', '', {owner.pk}, {group.pk}, "
             f"{ids[0]} + g.k % {IMPLEMENTERS}, {sql.at(start)}, {sql.at(end)}, 'plan', 'back', "
             f"'test', 'tell', 'low', {sql.json('[]')}, 'medium', {false}, {status}, 1, '', "
             f"CASE WHEN {past} AND g.k % 10 <> 0 THEN 'successful' ELSE '' END, '', "
             f"CASE WHEN {past} AND g.k % 10 = 0 THEN 'Not needed' ELSE '' END, '', "
-            f"{sql.json('[]')}, CASE WHEN {past} THEN {sql.at(end)} END "
+            f"{sql.json('[]')}, CASE WHEN {past} THEN {sql.at(end)} END, {sql.json('[]')} "
             f"FROM {sql.series(n)}",
         )
         through = ChangeRequest.cis.through._meta.db_table
