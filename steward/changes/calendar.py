@@ -55,10 +55,19 @@ class Entry:
     kinds: list[str] = field(default_factory=list)
 
 
-def changes(user, start: dt.datetime, end: dt.datetime, *, service=None, group=None, ci=None):
+def changes(
+    user,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    service=None,
+    group=None,
+    ci=None,
+    counted: bool = True,
+):
     """The changes ``user`` sees whose planned window overlaps ``[start, end)``, earliest
-    first, with ``conflict_count``; ``service``, ``group`` (owning) and ``ci`` narrow them
-    (ids or rows)."""
+    first, with ``conflict_count`` unless ``counted`` is false; ``service``, ``group``
+    (owning) and ``ci`` narrow them (ids or rows)."""
     qs = ChangeRequest.objects.for_user(user, "view").filter(
         planned_start__lt=end, planned_end__gt=start
     )
@@ -87,12 +96,10 @@ def changes(user, start: dt.datetime, end: dt.datetime, *, service=None, group=N
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        qs.select_related("owning_group", "owner", "implementer")
-        .only(*SHOWN)
-        .annotate(conflict_count=Coalesce(Subquery(count), 0))
-        .order_by("planned_start", "id")
-    )
+    qs = qs.select_related("owning_group", "owner", "implementer").only(*SHOWN)
+    if counted:
+        qs = qs.annotate(conflict_count=Coalesce(Subquery(count), 0))
+    return qs.order_by("planned_start", "id")
 
 
 @dataclass(slots=True, eq=False)
@@ -166,7 +173,6 @@ _COLUMNS = (
     "implementer__username",
     "implementer__first_name",
     "implementer__last_name",
-    "conflict_count",
     "conflicts_overridden",
 )
 
@@ -182,12 +188,13 @@ def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry
     :class:`CalendarChange`, each with how many conflicts it has, how many of them block
     scheduling (not covered by an override) and their kinds. Two queries whatever the number
     of changes."""
-    rows = list(changes(user, start, end, **filters).values_list(*_COLUMNS)[:LIMIT])
+    # no count per change here: a month's conflicts are read in one statement below (a
+    # correlated count per row made PostgreSQL's estimate cross its JIT threshold)
+    rows = list(changes(user, start, end, counted=False, **filters).values_list(*_COLUMNS)[:LIMIT])
     found: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    with_conflicts = [row[0] for row in rows if row[16]]
-    if with_conflicts:
+    if rows:
         columns = ("kind", "other_change_id", "ci_id", "related_ci_id", "window_id", "person_id")
-        stored = Conflict.objects.filter(change_id__in=with_conflicts).order_by("id")
+        stored = Conflict.objects.filter(change_id__in=[row[0] for row in rows]).order_by("id")
         for change_id, *parts in stored.values_list("change_id", *columns):
             # Conflict.key, without building a model per row
             key = ":".join("" if p is None else str(p) for p in parts)
@@ -212,7 +219,6 @@ def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry
         group_name,
         implementer_id,
         *implementer,
-        conflict_count,
         overridden,
     ) in rows:
         covered = frozenset(overridden or ())
@@ -234,7 +240,7 @@ def entries(user, start: dt.datetime, end: dt.datetime, **filters) -> list[Entry
             updated_at,
             groups[group_id],
             people[implementer_id],
-            conflict_count,
+            len(own),
             f"{url}{number}/",
         )
         result.append(
