@@ -26,6 +26,7 @@ from steward.changes.models import ChangeRequest
 from steward.core import journal, practices
 from steward.core.errors import DomainError, StaleVersion
 from steward.core.errors import ValidationError as DomainValidationError
+from steward.core.registry import detail_panels
 from steward.incidents import lookups
 from steward.incidents.models import Incident
 from steward.people import conflicts
@@ -230,6 +231,8 @@ def _detail_context(request, problem: Problem, **extra) -> dict:
         "Status": Status,
         # while the changes practice is on, a fix is the change that made it
         "changes_on": practices.is_enabled("changes"),
+        # what other practices add to a problem (knowledge: its article)
+        "panels": detail_panels(problem, user),
     }
     context.update(extra)
     return context
