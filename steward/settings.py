@@ -228,9 +228,10 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env.bool("STEWARD_HSTS_PRELOAD", default=True)
     SECURE_SSL_HOST = env.str("STEWARD_SSL_HOST", default="") or None
 
-#: Sign-in throttle (people/operations/sign_in.py, docs/security-auth.md), over LOGIN_THROTTLE_WINDOW
-#: seconds: failed attempts allowed per username from one client address, per client address
-#: (all usernames and bad API tokens together) and per username from all addresses together.
+#: Sign-in throttle (people/operations/sign_in.py, docs/security-auth.md), over
+#: LOGIN_THROTTLE_WINDOW seconds: failed attempts allowed per username from one client address,
+#: per client address (all usernames and bad API tokens together) and per username from all
+#: addresses together.
 LOGIN_THROTTLE_ATTEMPTS = env.int("STEWARD_LOGIN_ATTEMPTS", default=5)
 LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env.int("STEWARD_LOGIN_ADDRESS_ATTEMPTS", default=20)
 LOGIN_THROTTLE_USERNAME_ATTEMPTS = env.int("STEWARD_LOGIN_USERNAME_ATTEMPTS", default=100)
@@ -252,6 +253,10 @@ API_MAX_PAGE_SIZE = 200
 # N" beyond (counting 50,000 rows on every page view costs more than the page). The API counts
 # exactly.
 STEWARD_LIST_COUNT_LIMIT = env.int("STEWARD_LIST_COUNT_LIMIT", default=10_000)
+
+#: Knowledge: semantic matching of articles (a local embedding model computed by the worker,
+#: never on the request path; needs `make semantic`'s packages). Off: full-text only.
+STEWARD_KNOWLEDGE_SEMANTIC = env.bool("STEWARD_KNOWLEDGE_SEMANTIC", default=False)
 
 #: Incidents: resolved incidents close after this many days; largest attachment in bytes.
 STEWARD_INCIDENT_AUTO_CLOSE_DAYS = env.int("STEWARD_INCIDENT_AUTO_CLOSE_DAYS", default=7)
