@@ -10,6 +10,7 @@ from steward.core.api_support import error_response, install_error_handlers, mar
 from steward.core.practices import api_gate
 from steward.improvement.api import router as improvement_router
 from steward.incidents.api import router as incidents_router
+from steward.knowledge.api import router as knowledge_router
 from steward.notifications.api import router as notifications_router
 from steward.ownership.api import router as ownership_router
 from steward.ownership.practice_api import router as practices_router
@@ -74,6 +75,7 @@ api.add_router("/practices", practices_router)
 api.add_router("", incidents_router)
 api.add_router("", problems_router)
 api.add_router("", changes_router)
+api.add_router("", knowledge_router)
 api.add_router("/kpis", reporting_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/service-reviews", reviews_router)

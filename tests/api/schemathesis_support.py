@@ -94,6 +94,11 @@ CONFIG = {
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
         },
         {
+            # the knowledge measures' period: `from` before `to`, at most two years apart
+            "include-name": "GET /api/v1/knowledge/metrics",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
             # Other reads refuse nothing but what their parameters' schemas describe: a 422 for
             # a query value the document calls valid means the document is wrong.
             "include-method": "GET",

@@ -7,266 +7,681 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('incidents', '0017_incident_cancelled_at'),
-        ('people', '0003_organization_contacts'),
-        ('problems', '0003_problem_fix_change'),
-        ('services', '0003_portfolio'),
+        ("incidents", "0017_incident_cancelled_at"),
+        ("people", "0003_organization_contacts"),
+        ("problems", "0003_problem_fix_change"),
+        ("services", "0003_portfolio"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.CharField(editable=False, max_length=16, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('issue', models.TextField(help_text="The issue in the customer's words")),
-                ('environment', models.TextField(blank=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('cause', models.TextField(blank=True)),
-                ('keywords', models.CharField(blank=True, help_text='Space- or comma-separated', max_length=300)),
-                ('language', models.CharField(default='en', max_length=8, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'a language code such as en or nl')])),
-                ('confidence', models.CharField(choices=[('wip', 'Work in progress'), ('not_validated', 'Not validated'), ('validated', 'Validated'), ('archived', 'Archived')], default='wip', max_length=16)),
-                ('audience', models.CharField(choices=[('internal', 'Internal (IT staff)'), ('customers', 'Customers of given organisations'), ('public', 'Public (every requester)')], default='internal', max_length=16)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('validated_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.incidentcategory')),
-                ('ci_classes', models.ManyToManyField(blank=True, related_name='+', to='services.ciclass')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_from', models.ForeignKey(blank=True, help_text='The incident the article was captured from', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='incidents.incident')),
-                ('organizations', models.ManyToManyField(blank=True, help_text="The customers who read it when the audience is 'customers'", related_name='+', to='people.organization')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('problem', models.ForeignKey(blank=True, help_text='The problem whose resolution or workaround the article holds', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='problems.problem')),
-                ('services', models.ManyToManyField(blank=True, related_name='+', to='services.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.CharField(editable=False, max_length=16, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("issue", models.TextField(help_text="The issue in the customer's words")),
+                ("environment", models.TextField(blank=True)),
+                ("resolution", models.TextField(blank=True)),
+                ("cause", models.TextField(blank=True)),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True, help_text="Space- or comma-separated", max_length=300
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        default="en",
+                        max_length=8,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$", "a language code such as en or nl"
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("wip", "Work in progress"),
+                            ("not_validated", "Not validated"),
+                            ("validated", "Validated"),
+                            ("archived", "Archived"),
+                        ],
+                        default="wip",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal (IT staff)"),
+                            ("customers", "Customers of given organisations"),
+                            ("public", "Public (every requester)"),
+                        ],
+                        default="internal",
+                        max_length=16,
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=1)),
+                ("validated_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incidents.incidentcategory",
+                    ),
+                ),
+                (
+                    "ci_classes",
+                    models.ManyToManyField(blank=True, related_name="+", to="services.ciclass"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_from",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The incident the article was captured from",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "organizations",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The customers who read it when the audience is 'customers'",
+                        related_name="+",
+                        to="people.organization",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The problem whose resolution or workaround the article holds",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="problems.problem",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(blank=True, related_name="+", to="services.service"),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleEmbedding',
+            name="ArticleEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=80)),
-                ('text_hash', models.CharField(max_length=64)),
-                ('vector', models.BinaryField(help_text='float32 little-endian, unit length')),
-                ('computed_at', models.DateTimeField()),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='embedding', to='knowledge.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(max_length=80)),
+                ("text_hash", models.CharField(max_length=64)),
+                ("vector", models.BinaryField(help_text="float32 little-endian, unit length")),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="embedding",
+                        to="knowledge.article",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ArticleRating',
+            name="ArticleRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('helped', models.BooleanField()),
-                ('comment', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='knowledge.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("helped", models.BooleanField()),
+                ("comment", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleVersion',
+            name="ArticleVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('title', models.CharField(max_length=200)),
-                ('issue', models.TextField()),
-                ('environment', models.TextField(blank=True)),
-                ('resolution', models.TextField(blank=True)),
-                ('cause', models.TextField(blank=True)),
-                ('keywords', models.CharField(blank=True, max_length=300)),
-                ('confidence', models.CharField(choices=[('wip', 'Work in progress'), ('not_validated', 'Not validated'), ('validated', 'Validated'), ('archived', 'Archived')], max_length=16)),
-                ('audience', models.CharField(choices=[('internal', 'Internal (IT staff)'), ('customers', 'Customers of given organisations'), ('public', 'Public (every requester)')], max_length=16)),
-                ('summary', models.CharField(blank=True, help_text='What this edit changed', max_length=200)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='knowledge.article')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("title", models.CharField(max_length=200)),
+                ("issue", models.TextField()),
+                ("environment", models.TextField(blank=True)),
+                ("resolution", models.TextField(blank=True)),
+                ("cause", models.TextField(blank=True)),
+                ("keywords", models.CharField(blank=True, max_length=300)),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("wip", "Work in progress"),
+                            ("not_validated", "Not validated"),
+                            ("validated", "Validated"),
+                            ("archived", "Archived"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal (IT staff)"),
+                            ("customers", "Customers of given organisations"),
+                            ("public", "Public (every requester)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True, help_text="What this edit changed", max_length=200
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'revision'],
+                "ordering": ["article", "revision"],
             },
         ),
         migrations.CreateModel(
-            name='CoachReview',
+            name="CoachReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveIntegerField()),
-                ('defects', models.JSONField(blank=True, default=list)),
-                ('comment', models.TextField(blank=True)),
-                ('recommendation', models.CharField(choices=[('keep', 'Keep coaching'), ('contributor', 'Promote to Contributor'), ('publisher', 'Promote to Publisher')], default='keep', max_length=16)),
-                ('created_at', models.DateTimeField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='knowledge.article')),
-                ('author', models.ForeignKey(help_text='The Candidate reviewed', on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField()),
+                ("defects", models.JSONField(blank=True, default=list)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("keep", "Keep coaching"),
+                            ("contributor", "Promote to Contributor"),
+                            ("publisher", "Promote to Publisher"),
+                        ],
+                        default="keep",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        help_text="The Candidate reviewed",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Flag',
+            name="Flag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('wrong', 'Wrong'), ('outdated', 'Outdated'), ('unclear', 'Unclear'), ('duplicate', 'Duplicate')], max_length=16)),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('fixed', 'Fixed'), ('dismissed', 'Dismissed')], default='open', max_length=16)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.TextField(blank=True, help_text='What was done about it')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='knowledge.article')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("wrong", "Wrong"),
+                            ("outdated", "Outdated"),
+                            ("unclear", "Unclear"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("fixed", "Fixed"), ("dismissed", "Dismissed")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution", models.TextField(blank=True, help_text="What was done about it")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flags",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentArticle',
+            name="IncidentArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reuse', 'Reused'), ('create', 'Created')], max_length=8)),
-                ('linked_at', models.DateTimeField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incident_links', to='knowledge.article')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incident')),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reuse", "Reused"), ("create", "Created")], max_length=8
+                    ),
+                ),
+                ("linked_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incident_links",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Licence',
+            name="Licence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.CharField(choices=[('candidate', 'Candidate'), ('contributor', 'Contributor'), ('publisher', 'Publisher')], max_length=16)),
-                ('coach', models.BooleanField(default=False)),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='incidents.incidentcategory')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='services.service')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='knowledge_licences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Candidate"),
+                            ("contributor", "Contributor"),
+                            ("publisher", "Publisher"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("coach", models.BooleanField(default=False)),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="incidents.incidentcategory",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="services.service",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="knowledge_licences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user', 'id'],
+                "ordering": ["user", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PortalEvent',
+            name="PortalEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('search', 'Searched'), ('view', 'Viewed an article')], max_length=8)),
-                ('query', models.CharField(blank=True, max_length=200)),
-                ('at', models.DateTimeField()),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='knowledge.article')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("search", "Searched"), ("view", "Viewed an article")],
+                        max_length=8,
+                    ),
+                ),
+                ("query", models.CharField(blank=True, max_length=200)),
+                ("at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="knowledge.article",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['confidence', 'audience'], name='kb_state'),
+            model_name="article",
+            index=models.Index(fields=["confidence", "audience"], name="kb_state"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['owner', 'confidence'], name='kb_owner'),
+            model_name="article",
+            index=models.Index(fields=["owner", "confidence"], name="kb_owner"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['created_at'], name='kb_created'),
+            model_name="article",
+            index=models.Index(fields=["created_at"], name="kb_created"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('confidence__in', ['wip', 'not_validated', 'validated', 'archived'])), name='knowledge_article_confidence_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("confidence__in", ["wip", "not_validated", "validated", "archived"])
+                ),
+                name="knowledge_article_confidence_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('audience__in', ['internal', 'customers', 'public'])), name='knowledge_article_audience_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("audience__in", ["internal", "customers", "public"])),
+                name="knowledge_article_audience_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('audience__in', ['customers', 'public']), _negated=True), ('confidence__in', ['validated', 'archived']), _connector='OR'), name='knowledge_external_is_validated'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("audience__in", ["customers", "public"]), _negated=True),
+                    ("confidence__in", ["validated", "archived"]),
+                    _connector="OR",
+                ),
+                name="knowledge_external_is_validated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articlerating',
-            constraint=models.UniqueConstraint(fields=('article', 'user'), name='kb_rating_unique'),
+            model_name="articlerating",
+            constraint=models.UniqueConstraint(fields=("article", "user"), name="kb_rating_unique"),
         ),
         migrations.AddConstraint(
-            model_name='articleversion',
-            constraint=models.UniqueConstraint(fields=('article', 'revision'), name='kb_version_unique'),
+            model_name="articleversion",
+            constraint=models.UniqueConstraint(
+                fields=("article", "revision"), name="kb_version_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='coachreview',
-            index=models.Index(fields=['created_at'], name='kb_review_created'),
+            model_name="coachreview",
+            index=models.Index(fields=["created_at"], name="kb_review_created"),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['status', 'article'], name='kb_flag_status'),
+            model_name="flag",
+            index=models.Index(fields=["status", "article"], name="kb_flag_status"),
         ),
         migrations.AddIndex(
-            model_name='flag',
-            index=models.Index(fields=['created_at'], name='kb_flag_created'),
+            model_name="flag",
+            index=models.Index(fields=["created_at"], name="kb_flag_created"),
         ),
         migrations.AddConstraint(
-            model_name='flag',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('resolved_at__isnull', False), _connector='OR'), name='knowledge_flag_resolved_has_time'),
+            model_name="flag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "open"), ("resolved_at__isnull", False), _connector="OR"
+                ),
+                name="knowledge_flag_resolved_has_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incidentarticle',
-            index=models.Index(fields=['article', 'linked_at'], name='kb_link_article'),
+            model_name="incidentarticle",
+            index=models.Index(fields=["article", "linked_at"], name="kb_link_article"),
         ),
         migrations.AddIndex(
-            model_name='incidentarticle',
-            index=models.Index(fields=['linked_at'], name='kb_link_at'),
+            model_name="incidentarticle",
+            index=models.Index(fields=["linked_at"], name="kb_link_at"),
         ),
         migrations.AddConstraint(
-            model_name='incidentarticle',
-            constraint=models.UniqueConstraint(fields=('incident', 'article'), name='kb_link_unique'),
+            model_name="incidentarticle",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "article"), name="kb_link_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('service__isnull', True), ('category__isnull', True), _connector='OR'), name='knowledge_licence_one_domain'),
+            model_name="licence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("service__isnull", True), ("category__isnull", True), _connector="OR"
+                ),
+                name="knowledge_licence_one_domain",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['candidate', 'contributor', 'publisher'])), name='knowledge_licence_level_valid'),
+            model_name="licence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["candidate", "contributor", "publisher"])),
+                name="knowledge_licence_level_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.UniqueConstraint(condition=models.Q(('service__isnull', False)), fields=('user', 'service'), name='knowledge_licence_user_service'),
+            model_name="licence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("service__isnull", False)),
+                fields=("user", "service"),
+                name="knowledge_licence_user_service",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', False)), fields=('user', 'category'), name='knowledge_licence_user_category'),
+            model_name="licence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", False)),
+                fields=("user", "category"),
+                name="knowledge_licence_user_category",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True), ('service__isnull', True)), fields=('user',), name='knowledge_licence_user_everywhere'),
+            model_name="licence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("category__isnull", True), ("service__isnull", True)),
+                fields=("user",),
+                name="knowledge_licence_user_everywhere",
+            ),
         ),
         migrations.AddIndex(
-            model_name='portalevent',
-            index=models.Index(fields=['at'], name='kb_portal_at'),
+            model_name="portalevent",
+            index=models.Index(fields=["at"], name="kb_portal_at"),
         ),
         migrations.AddIndex(
-            model_name='portalevent',
-            index=models.Index(fields=['user', 'at'], name='kb_portal_user'),
+            model_name="portalevent",
+            index=models.Index(fields=["user", "at"], name="kb_portal_user"),
         ),
     ]

@@ -129,6 +129,9 @@ class Article(VersionedModel):
             models.Index(fields=["confidence", "audience"], name="kb_state"),
             models.Index(fields=["owner", "confidence"], name="kb_owner"),
             models.Index(fields=["created_at"], name="kb_created"),
+            # the list's sorts (lists.SORTS): each backed by an index, ties by id
+            models.Index(fields=["updated_at", "id"], name="kb_updated"),
+            models.Index(fields=["title", "id"], name="kb_title"),
         ]
 
     def __str__(self) -> str:
