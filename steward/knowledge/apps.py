@@ -18,7 +18,7 @@ class KnowledgeConfig(AppConfig):
             NavEntry,
             SearchProvider,
         )
-        from steward.knowledge import demo, kpis, panels
+        from steward.knowledge import demo, jobs, kpis, panels  # noqa: F401 (jobs: the worker's tasks)
         from steward.knowledge import registrations as r
         from steward.knowledge.choices import FlagReason, FlagStatus, LinkKind
 
@@ -29,6 +29,8 @@ class KnowledgeConfig(AppConfig):
             flag_status=FlagStatus.choices,
             kind=LinkKind.choices,
         )
+        # a link is journaled on the incident too, with its kind
+        journal.describe_choices("incidents.incident", kind=LinkKind.choices)
 
         def is_it(user):
             return user.is_authenticated and user.is_it
