@@ -37,6 +37,20 @@ def test_create_starts_wip_internal_with_first_version(kb):
     assert created.actor == candidate
 
 
+def test_the_history_keeps_the_words_of_the_rich_text(kb):
+    author = kb["people"]["candidate"]
+    article = ops.create_article(author, title="Settings", issue="<p>Where is it?</p>")
+    ops.update_article(
+        author, article, version=article.version, resolution="<p>Settings &gt; Accounts</p>"
+    )
+
+    entry = JournalEntry.objects.for_record(article).get(action="updated")
+    # no tags and no entities: the timeline escapes what it shows
+    assert entry.changes["resolution"] == ["", "Settings > Accounts"]
+    created = JournalEntry.objects.for_record(article).get(action="created")
+    assert created.changes["issue"] == [None, "Where is it?"]
+
+
 def test_html_is_sanitised_and_script_inert(kb):
     article = ops.create_article(
         kb["people"]["candidate"],

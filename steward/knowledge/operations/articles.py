@@ -16,7 +16,6 @@ from steward.knowledge import rules
 from steward.knowledge.choices import CONTENT_FIELDS, EXTERNAL_AUDIENCES, Audience, Confidence
 from steward.knowledge.models import Article, ArticleVersion, IncidentArticle
 from steward.knowledge.operations.common import (
-    FIELDS,
     check_version,
     clean_field,
     invalid,
@@ -26,6 +25,7 @@ from steward.knowledge.operations.common import (
     refuse,
     require_staff,
     require_visible,
+    snapshot,
 )
 from steward.knowledge.workflow import ARTICLE, require_audience
 
@@ -149,9 +149,7 @@ def create_article(
     if ci_classes:
         article.ci_classes.set(ci_classes)
     write_version(actor, article, at=when)
-    created = {
-        f: [None, v] for f, v in journal.snapshot(article, FIELDS).items() if v not in ("", None)
-    }
+    created = {f: [None, v] for f, v in snapshot(article).items() if v not in ("", None)}
     created["number"] = [None, article.number]
     if services:
         created["services"] = [None, names(services)]
@@ -207,7 +205,7 @@ def update_article(actor, article: Article, *, version, summary="", **fields) ->
         _check_owner(fields["owner"])
     services = fields.pop("services", None)
     ci_classes = fields.pop("ci_classes", None)
-    before = journal.snapshot(article, FIELDS)
+    before = snapshot(article)
     before.update(_m2m_names(article))
     before_ids = {
         "services": set(article.services.values_list("pk", flat=True)),
@@ -220,7 +218,7 @@ def update_article(actor, article: Article, *, version, summary="", **fields) ->
         changed_m2m["services"] = services
     if ci_classes is not None and {c.pk for c in ci_classes} != before_ids["ci_classes"]:
         changed_m2m["ci_classes"] = ci_classes
-    after = journal.snapshot(article, FIELDS)
+    after = snapshot(article)
     row_changed = journal.diff(before, after)
     if not row_changed and not changed_m2m:
         return article
@@ -261,7 +259,7 @@ def set_confidence(actor, article: Article, target, *, version, comment="") -> A
             "not licensed for this move",
         )
     ARTICLE.check(article.confidence, target, field_name="confidence", article=article)
-    before = journal.snapshot(article, FIELDS)
+    before = snapshot(article)
     now = moment()
     fields = ["confidence"]
     article.confidence = target
@@ -278,7 +276,7 @@ def set_confidence(actor, article: Article, target, *, version, comment="") -> A
         article.audience = Audience.INTERNAL
         fields.append("audience")
     save_versioned(article, version, fields)
-    diff = journal.diff(before, journal.snapshot(article, FIELDS))
+    diff = journal.diff(before, snapshot(article))
     journal.record(actor, article, "confidence_changed", diff, comment=(comment or "").strip())
     return article
 
@@ -312,7 +310,7 @@ def set_audience(actor, article: Article, audience, *, version, organizations=()
         audience=audience,
         organization_count=len(organizations),
     )
-    before = journal.snapshot(article, FIELDS)
+    before = snapshot(article)
     before["organizations"] = names(article.organizations.all())
     before_ids = set(article.organizations.values_list("pk", flat=True))
     fields = []
@@ -328,7 +326,7 @@ def set_audience(actor, article: Article, audience, *, version, organizations=()
     save_versioned(article, version, fields)
     if orgs_changed:
         article.organizations.set(organizations)
-    after = journal.snapshot(article, FIELDS)
+    after = snapshot(article)
     after["organizations"] = names(organizations)
     journal.record(actor, article, "audience_changed", journal.diff(before, after))
     return article

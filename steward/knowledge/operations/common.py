@@ -3,10 +3,12 @@ allow-list, the row lock and the refusals every writer makes."""
 
 from __future__ import annotations
 
+import html
+
 import nh3
 from django.utils.translation import gettext as _
 
-from steward.core import clock
+from steward.core import clock, journal
 from steward.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from steward.knowledge import rules
 from steward.knowledge.choices import CONTENT_FIELDS
@@ -74,6 +76,21 @@ def sanitize(text: str | None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+def as_text(html_text: str) -> str:
+    """Stored article HTML as the history shows it: the words, without tags or entities
+    (the timeline escapes what it shows, so "&gt;" would be read as such)."""
+    return html.unescape(nh3.clean(html_text or "", tags=set())).strip()
+
+
+def snapshot(article) -> dict:
+    """``journal.snapshot`` of the article's journaled fields, its rich text as words."""
+    values = journal.snapshot(article, FIELDS)
+    for name in RICH_FIELDS:
+        if isinstance(values.get(name), str):
+            values[name] = as_text(values[name])
+    return values
 
 
 def clean_field(name: str, value) -> str:
