@@ -218,7 +218,7 @@ class FlagOut(Schema):
     resolution: str
 
 
-class LinkIn(StrictSchema):
+class ArticleLinkIn(StrictSchema):
     article: Id = Field(description="The article's id")
 
 
@@ -256,7 +256,7 @@ class LicenceFilters(QuerySchema):
     coach: bool | None = None
 
 
-class VersionQuery(QuerySchema):
+class KnowledgeVersionQuery(QuerySchema):
     version: Version
 
 

@@ -68,7 +68,9 @@ def test_every_form_on_the_page_carries_the_version(desk, open_one, client_for):
     forms = re.findall(r"<form method=\"post\".*?</form>", html, flags=re.S)
     assert len(forms) >= 8
     for form in forms:
-        if "/logout/" in form:
+        # the knowledge panel's forms write articles and their links, not the incident: the
+        # incident's version does not guard them
+        if "/logout/" in form or 'action="/knowledge/' in form:
             continue
         assert f'name="version" value="{incident.version}"' in form, form[:200]
 

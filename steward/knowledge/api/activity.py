@@ -11,7 +11,7 @@ from steward.core.errors import NotFound, ValidationError
 from steward.knowledge import operations as ops
 from steward.knowledge.api.common import article_for, incident_for, router
 from steward.knowledge.models import Article, Flag, IncidentArticle
-from steward.knowledge.schemas import FlagIn, FlagOut, FlagResolveIn, LinkIn, LinkOut
+from steward.knowledge.schemas import ArticleLinkIn, FlagIn, FlagOut, FlagResolveIn, LinkOut
 
 
 def flag_out(f: Flag) -> dict:
@@ -110,7 +110,7 @@ def list_incident_articles(request, number: RecordNumber, page: Query[PageParams
     'existed before the incident was opened, "create" when it was written after. 201 for a '
     "new link; 200 with the existing one when it was linked already.",
 )
-def link_article(request, number: RecordNumber, payload: LinkIn):
+def link_article(request, number: RecordNumber, payload: ArticleLinkIn):
     actor = request.auth
     incident = incident_for(actor, number)
     if not actor.is_it:

@@ -23,11 +23,11 @@ from steward.knowledge import operations as ops
 from steward.knowledge.api.common import router
 from steward.knowledge.models import Licence
 from steward.knowledge.schemas import (
+    KnowledgeVersionQuery,
     LicenceFilters,
     LicenceIn,
     LicenceOut,
     LicenceUpdate,
-    VersionQuery,
 )
 from steward.people.models import User
 from steward.services.models import Service
@@ -117,7 +117,7 @@ def change_licence(request, licence_id: Id, payload: LicenceUpdate):
     response={204: None, **ERRORS},
     summary="Revoke a licence (`version` as a query parameter)",
 )
-def revoke_licence(request, licence_id: Id, query: Query[VersionQuery]):
+def revoke_licence(request, licence_id: Id, query: Query[KnowledgeVersionQuery]):
     actor = request.auth
     licence = _licence(actor, licence_id)
     ops.revoke_licence(actor, licence, version=query.version)
