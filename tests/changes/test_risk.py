@@ -152,8 +152,12 @@ def test_the_thresholds_are_settings_and_moving_them_reassesses_open_changes(
     assert authorized.risk == "low"  # authorized at the risk it had
     assert journal.history(change).last().action == "risk_reassessed"
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         ops.update_settings(desk["people"]["cm"], version=None, moderate_from=9, high_from=9)
+    assert list(refused.value.fields) == ["high_from"]  # named at the field, not the body
+    with pytest.raises(ValidationError) as refused:
+        ops.update_settings(desk["people"]["cm"], version=None, moderate_from=20)
+    assert list(refused.value.fields) == ["moderate_from"]
     with pytest.raises(PermissionDenied):
         ops.update_settings(desk["people"]["agent"], version=None, high_from=30)
 

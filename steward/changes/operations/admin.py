@@ -411,6 +411,13 @@ def update_settings(actor, *, version: int | None, **fields) -> ChangeSettings:
     before = journal.snapshot(row, SETTINGS_FIELDS)
     for name, value in fields.items():
         setattr(row, name, value)
+    if None not in (row.high_from, row.moderate_from) and row.high_from <= row.moderate_from:
+        field = "high_from" if "high_from" in fields else "moderate_from"
+        raise ValidationError(
+            _("High risk starts above moderate: %(high)s is not above %(moderate)s.")
+            % {"high": row.high_from, "moderate": row.moderate_from},
+            {field: [_("must keep high_from above moderate_from")]},
+        )
     full_clean(row)
     save_versioned(row, None, list(fields))
     diff = journal.diff(before, journal.snapshot(row, SETTINGS_FIELDS))
