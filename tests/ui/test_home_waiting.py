@@ -118,8 +118,9 @@ def test_the_start_page_runs_a_bounded_number_of_queries(
         incident_ops.hand_over(agent, incident, to_group=database["group"], reason="DB side")
     client.get("/")
     # a budget, not a target: each practice on the start page adds its panel (a count and its
-    # rows) and its ownership gaps; what must not happen is growth with the data (below)
-    with django_assert_max_num_queries(46) as few:
+    # rows) and its ownership gaps (knowledge's panel and gaps brought it from 46 to 50 on
+    # PostgreSQL); what must not happen is growth with the data (below)
+    with django_assert_max_num_queries(50) as few:
         client.get("/")
     for i in range(6, 16):
         incident = incident_ops.open_incident(
