@@ -86,9 +86,10 @@ def changes(
                 "changerequest_id"
             )
         )
-    # the count is a correlated subquery on the conflicts' (change, kind) index, not a GROUP
-    # BY over every column of the change; only what the calendar, its API and the feed show
-    # is read (building 2,000 whole changes was half a month's time: benchmarks/RESULTS.md)
+    # the API's page of changes carries a count: a correlated subquery on the conflicts'
+    # (change, kind) index, not a GROUP BY over every column of the change. A whole month
+    # (``entries``) reads its conflicts in one statement instead: the subquery per row took
+    # PostgreSQL's estimate over its JIT threshold (benchmarks/RESULTS.md)
     count = (
         Conflict.objects.filter(change=OuterRef("pk"))
         .order_by()
