@@ -171,9 +171,6 @@ def link_article(actor, incident: Incident, article: Article, *, at=None) -> Inc
             _("Only IT staff link articles to incidents."), "article", "may not link articles"
         )
     require_visible(actor, article)
-    existing = IncidentArticle.objects.filter(incident=incident, article=article).first()
-    if existing is not None:
-        return existing
     kind = link_kind(article, incident)
     link, made = IncidentArticle.objects.get_or_create(
         incident=incident,
