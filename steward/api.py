@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from steward.approvals.api import router as approvals_router
 from steward.changes.api import router as changes_router
 from steward.core.api_input import JsonParser
 from steward.core.api_support import error_response, install_error_handlers, mark_null_inputs
 from steward.core.practices import api_gate
+from steward.fulfilment.api import router as fulfilment_router
 from steward.improvement.api import router as improvement_router
 from steward.incidents.api import router as incidents_router
 from steward.knowledge.api import router as knowledge_router
@@ -20,6 +22,7 @@ from steward.problems.api import router as problems_router
 from steward.reporting.api import dashboards_router
 from steward.reporting.api import router as reporting_router
 from steward.reviews.api import router as reviews_router
+from steward.satisfaction.api import router as satisfaction_router
 from steward.services.api import cmdb_router
 from steward.services.api import router as services_router
 from steward.slm.api import calendars_router, ola_router, sla_reports_router, sla_router
@@ -76,6 +79,9 @@ api.add_router("", incidents_router)
 api.add_router("", problems_router)
 api.add_router("", changes_router)
 api.add_router("", knowledge_router)
+api.add_router("", approvals_router)
+api.add_router("", fulfilment_router)
+api.add_router("", satisfaction_router)
 api.add_router("/kpis", reporting_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/service-reviews", reviews_router)

@@ -66,6 +66,7 @@ class Practice:
     gaps: tuple = ()  # ownership.gaps.GapProvider, read by ownership.gaps
     tracked_types: tuple = ()  # slm.records.TrackedType, read by slm.records
     kpis: tuple = ()  # KPI providers, read by reporting
+    approval_subjects: tuple = ()  # approvals.registry.ApprovalSubject, read by approvals
 
     def __post_init__(self):
         for name in (
@@ -83,6 +84,7 @@ class Practice:
             "gaps",
             "tracked_types",
             "kpis",
+            "approval_subjects",
         ):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not self.app:

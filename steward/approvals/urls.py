@@ -1,0 +1,5 @@
+"""The approvals pages (namespaced ``approvals:``)."""
+
+app_name = "approvals"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The fulfilment pages (namespaced ``fulfilment:``)."""
+
+app_name = "fulfilment"
+
+urlpatterns: list = []

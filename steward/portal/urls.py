@@ -1,0 +1,5 @@
+"""The portal pages (namespaced ``portal:``)."""
+
+app_name = "portal"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The satisfaction pages (namespaced ``satisfaction:``)."""
+
+app_name = "satisfaction"
+
+urlpatterns: list = []
