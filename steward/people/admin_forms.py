@@ -66,6 +66,11 @@ class UserFieldsForm(forms.Form):
         help_text=_("Requesters see their own organization's incidents and services."),
     )
     job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    line_manager = UsernameField(
+        label=_("Line manager"),
+        required=False,
+        help_text=_("Username or email address; approves what this person requests."),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     time_zone = forms.ChoiceField(label=_("Time zone"), initial="UTC")
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")

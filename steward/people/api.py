@@ -65,6 +65,7 @@ def user_out(u: User) -> dict:
         "name": u.display_name,
         "email": u.email,
         "organization": u.organization_id,
+        "line_manager": u.line_manager_id,
         "job_title": u.job_title,
         "phone": u.phone,
         "time_zone": u.time_zone,
@@ -148,6 +149,7 @@ def list_users(request, filters: Query[UserFilters], page: Query[PageParams]):
 def create_user(request, payload: UserCreate):
     data = payload.dict()
     data["organization"] = _org_ref(request.auth, "organization", data["organization"])
+    data["line_manager"] = _user_ref(request.auth, "line_manager", data["line_manager"])
     user = ops.create_user(request.auth, **data)
     return Status(201, user_out(user))
 
@@ -168,6 +170,8 @@ def update_user(request, user_id: Id, payload: UserUpdate):
     version = data.pop("version")
     if "organization" in data:
         data["organization"] = _org_ref(request.auth, "organization", data["organization"])
+    if "line_manager" in data:
+        data["line_manager"] = _user_ref(request.auth, "line_manager", data["line_manager"])
     user = ops.update_user(request.auth, user, version=version, **data)
     return user_out(user)
 

@@ -70,6 +70,14 @@ class User(AbstractUser):
     phone = models.CharField(max_length=40, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    line_manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        help_text="The person's line manager (approves what they request, when a flow says so)",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StewardUserManager()

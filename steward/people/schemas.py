@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from steward.core.api_input import SINGLE_LINE, QuerySchema
+from steward.core.api_input import SINGLE_LINE, Id, QuerySchema
 from steward.core.api_support import StrictSchema
 from steward.people.choices import ContactRole, Role, TokenScope
 
@@ -37,6 +37,7 @@ class UserOut(Schema):
     name: str
     email: str
     organization: int | None
+    line_manager: int | None = Field(description="The user id of the line manager")
     job_title: str
     phone: str
     time_zone: str
@@ -59,6 +60,7 @@ class UserCreate(StrictSchema):
     last_name: Name = ""
     email: Email = ""
     organization: int | None = None
+    line_manager: Id | None = Field(None, description="The user id of the line manager")
     job_title: Short = ""
     phone: Phone = ""
     time_zone: TimeZone = "UTC"
@@ -73,6 +75,9 @@ class UserUpdate(StrictSchema):
     last_name: Name = None
     email: Email = None
     organization: int | None = None
+    line_manager: Id | None = Field(
+        None, description="The user id of the line manager; null clears"
+    )
     job_title: Short = None
     phone: Phone = None
     time_zone: TimeZone = None

@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core.errors import DomainError
+from steward.core.registry import requester_home
 from steward.people import operations as people_ops
 from steward.people.auth import blocked_message, sign_in_blocked_for
 from steward.people.choices import Role
@@ -54,6 +55,16 @@ def _next_url(request) -> str:
     return reverse("core:home")
 
 
+def _landing(request, next_url: str) -> str:
+    """Where a person goes once signed in: the page they asked for, else a requester's home
+    (the portal, when a practice offers one: ``core.registry.requester_home``), else the
+    start page. (The sign-in form always posts ``next``: the start page means none.)"""
+    if next_url != reverse("core:home"):
+        return next_url
+    home = requester_home(request.user)
+    return reverse(home) if home else next_url
+
+
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -61,14 +72,14 @@ def login_view(request):
     next_url = _next_url(request)
     if request.method != "POST":
         if request.user.is_authenticated:
-            return redirect(next_url)
+            return redirect(_landing(request, next_url))
         return render(request, "people/login.html", {"form": LoginForm(request), "next": next_url})
     # The form's authenticate() goes through the sign-in throttle (people.auth): blocked, the
     # password is not even checked.
     form = LoginForm(request, data=request.POST)
     if form.is_valid():
         auth_login(request, form.get_user())
-        return redirect(next_url)
+        return redirect(_landing(request, next_url))
     wait = sign_in_blocked_for(request)
     if wait is None:
         return render(request, "people/login.html", {"form": form, "next": next_url})

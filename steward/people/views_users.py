@@ -109,6 +109,7 @@ def _person(request, username: str) -> User:
 def _edit_initial(person: User) -> dict:
     initial = {name: getattr(person, name) for name in UserEditForm.base_fields if name != "seen"}
     initial["roles"] = sorted(person.roles)
+    initial["line_manager"] = person.line_manager.username if person.line_manager else ""
     initial["seen"] = conflicts.last_seen(person)
     return initial
 

@@ -21,6 +21,7 @@ USER_FIELDS = [
     "time_zone",
     "language",
     "is_active",
+    "line_manager",
 ]
 #: Fields a user may change on their own account; the rest are for administrators.
 SELF_SERVICE_FIELDS = {

@@ -96,6 +96,8 @@ def update_user(
         and (User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists())
     ):
         raise ValidationError.field("email", _("another user already has this email address"))
+    if changes.get("line_manager") is not None and user.line_manager_id == user.pk:
+        raise ValidationError.field("line_manager", _("a person is not their own line manager"))
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
         raise ValidationError.field("is_active", _("you cannot deactivate your own account"))
     save_versioned(user, version, list(changes))
