@@ -67,6 +67,9 @@ class Practice:
     tracked_types: tuple = ()  # slm.records.TrackedType, read by slm.records
     kpis: tuple = ()  # KPI providers, read by reporting
     approval_subjects: tuple = ()  # approvals.registry.ApprovalSubject, read by approvals
+    #: The page (a URL name) where a requester lands after signing in (the portal); the first
+    #: practice that is on and names one wins. IT staff land on the start page.
+    requester_home: str = ""
 
     def __post_init__(self):
         for name in (

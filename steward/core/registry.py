@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from steward.core.practices import all_contributions, contributions
+from steward.core.practices import all_contributions, contributions, enabled_practices
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,14 @@ def admin_entries(user) -> list[NavEntry]:
     contributed like the menu's; each entry's ``visible`` says who may open it."""
     entries = sorted(contributions("admin"), key=lambda e: (e.order, str(e.label)))
     return [e for e in entries if e.visible(user)]
+
+
+def requester_home(user) -> str | None:
+    """The URL name of the page where ``user`` lands after signing in when they are a
+    requester and a practice that is on offers one (``Practice.requester_home``), else None."""
+    if user is None or not user.is_authenticated or user.is_it:
+        return None
+    return next((p.requester_home for p in enabled_practices() if p.requester_home), None)
 
 
 def search_providers() -> list[SearchProvider]:

@@ -1,1 +1,2 @@
-"""The portal tables."""
+"""The portal has no tables: it reads through the practices below it and writes through their
+operations (docs/portal.md)."""
