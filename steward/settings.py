@@ -266,6 +266,19 @@ STEWARD_KNOWLEDGE_SEMANTIC = env.bool("STEWARD_KNOWLEDGE_SEMANTIC", default=Fals
 STEWARD_INCIDENT_AUTO_CLOSE_DAYS = env.int("STEWARD_INCIDENT_AUTO_CLOSE_DAYS", default=7)
 STEWARD_ATTACHMENT_MAX_BYTES = env.int("STEWARD_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
+#: Satisfaction: a survey link works this many days; a person gets at most one survey in this
+#: many days; a score below this (1–2 by default) opens a follow-up for the group's manager.
+STEWARD_SURVEY_DAYS = env.int("STEWARD_SURVEY_DAYS", default=14)
+STEWARD_SURVEY_MIN_DAYS = env.int("STEWARD_SURVEY_MIN_DAYS", default=7)
+STEWARD_SURVEY_FOLLOW_UP_BELOW = env.int("STEWARD_SURVEY_FOLLOW_UP_BELOW", default=3)
+
+#: Approvals: a pending step reminds its approvers after this many business days (and again
+#: each time as many pass) and is escalated once after this many.
+STEWARD_APPROVAL_REMIND_DAYS = env.int("STEWARD_APPROVAL_REMIND_DAYS", default=2)
+STEWARD_APPROVAL_ESCALATE_DAYS = env.int("STEWARD_APPROVAL_ESCALATE_DAYS", default=4)
+#: The address people reach Steward at, for links in email (one-click approval, surveys).
+STEWARD_SITE_URL = env.str("STEWARD_SITE_URL", default="http://localhost:8000").rstrip("/")
+
 STEWARD_PORT = env.int("STEWARD_PORT", default=8000)
 STEWARD_WEB_WORKERS = env.int("STEWARD_WEB_WORKERS", default=3)
 
