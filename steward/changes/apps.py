@@ -11,6 +11,7 @@ class ChangesConfig(AppConfig):
         from steward.changes import demo, kpis, rules
         from steward.changes import registrations as r
         from steward.changes.choices import ApprovalDecision
+        from steward.changes.operations.approvals import approval_subject
         from steward.changes.operations.conflicts import on_cmdb_changed
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
@@ -72,6 +73,8 @@ class ChangesConfig(AppConfig):
                 ],
                 gaps=r.GAP_PROVIDERS,
                 kpis=kpis.KPIS,
+                # a change is authorized through the shared approvals (steward.approvals)
+                approval_subjects=[approval_subject()],
                 demo=[DemoStep("changes", demo.load, order=62)],
             )
         )

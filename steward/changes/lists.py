@@ -5,14 +5,14 @@ counts), the filters and the sort. Every filter is SQL; every sort is backed by 
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from steward.approvals.queries import awaiting
 from steward.changes import search
-from steward.changes.authorization import DEFAULT_LEVELS
-from steward.changes.choices import ACTIVE_STATUSES, AuthorityLevel, ChangeType, Status
-from steward.changes.models import Approval, AuthorityRule, ChangeBoard, ChangeRequest
-from steward.people.choices import Role
+from steward.changes.authorization import SUBJECT_TYPE
+from steward.changes.choices import ACTIVE_STATUSES, ChangeType, Status
+from steward.changes.models import ChangeRequest
 
 #: The queues of the list page (its tabs, in order).
 QUEUES = {
@@ -40,38 +40,19 @@ SORT_LABELS = {
 
 def awaiting_q(user) -> Q:
     """Changes in Authorize, not yet authorized, on which ``user`` may still vote in the
-    current round (as ``authorization.approval_refusal`` decides, in SQL): not their own
-    (requester or owner), no vote of theirs in this round, and the authority of the change's
-    type and risk is theirs — peer review by a member of the owning group, the change
-    manager, or a member of the board's group; where no rule exists, the defaults of
-    ``authorization.DEFAULT_LEVELS``."""
+    current round (as ``authorization.approval_refusal`` decides, in SQL): IT staff, not their
+    own (requester or owner), and the pending step of the change is one the shared approvals
+    say awaits them (``approvals.queries.awaiting``: a member of its group, a change manager,
+    or standing in for one; not decided yet)."""
     if not (user.is_authenticated and user.is_it):
         return Q(pk__in=[])
-    rule = AuthorityRule.objects.filter(type=OuterRef("type"), risk=OuterRef("risk"))
-    groups = list(user.support_groups.values_list("pk", flat=True))
-    peer_by_default = Q()
-    for (type_, risk), level in DEFAULT_LEVELS.items():
-        if level == AuthorityLevel.PEER:
-            peer_by_default |= Q(type=type_, risk=risk)
-    no_rule = ~Exists(rule)
-    peer = Exists(rule.filter(level=AuthorityLevel.PEER)) | (no_rule & peer_by_default)
-    authorities = peer & Q(owning_group_id__in=groups)
-    if user.has_role(Role.CHANGE_MANAGER):
-        authorities |= Exists(rule.filter(level=AuthorityLevel.CHANGE_MANAGER)) | (
-            no_rule & ~peer_by_default
-        )
-    boards = ChangeBoard.objects.filter(group_id__in=groups).values("pk")
-    authorities |= Exists(rule.filter(level=AuthorityLevel.BOARD, board_id__in=boards))
-    voted = Approval.objects.filter(
-        change_id=OuterRef("pk"), round=OuterRef("approval_round"), approver=user
-    )
+    asked = awaiting(user).filter(subject_type=SUBJECT_TYPE).order_by().values("subject_id")
     return (
         Q(status=Status.AUTHORIZE, authorized_at__isnull=True)
         & ~Q(type=ChangeType.STANDARD)
         & ~Q(requester=user)
         & (Q(owner__isnull=True) | ~Q(owner=user))
-        & ~Exists(voted)
-        & authorities
+        & Q(pk__in=asked)
     )
 
 

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from steward.approvals import queries as approval_queries
+from steward.approvals.models import ApprovalRequest
+from steward.changes import authorization as auth
 from steward.changes import calendar as change_calendar
 from steward.changes import lists
 from steward.changes.choices import AuthorityLevel, Risk, Status
 from steward.changes.models import (
-    Approval,
     AuthorityRule,
     ChangeBoard,
     ChangeIncident,
@@ -99,13 +101,16 @@ def risk_reasons(change: ChangeRequest) -> list[dict]:
     ]
 
 
-def approvals_of(change: ChangeRequest) -> list[Approval]:
-    """Every vote, the current round's first."""
-    return list(
-        Approval.objects.filter(change=change)
-        .select_related("approver", "board__group")
-        .order_by("-round", "id")
-    )
+def approvals_of(change: ChangeRequest) -> list[auth.Vote]:
+    """Every decision, every round's, the current round's first."""
+    return auth.all_votes(change)
+
+
+def approval_flow(change: ChangeRequest) -> list[ApprovalRequest]:
+    """Every step asked on the change, every round's, with its approvers (the shared
+    ``approvals/includes/flow.html`` renders it): the latest round first."""
+    steps = approval_queries.flow(auth.SUBJECT_TYPE, change.pk)
+    return sorted(steps, key=lambda s: (-s.round, s.step))
 
 
 def caused_incidents(change: ChangeRequest) -> list[ChangeIncident]:
@@ -173,24 +178,37 @@ def agenda(user, board: ChangeBoard):
     return with_conflict_flag(with_relations(qs))
 
 
-def votes_by_change(changes) -> dict[int, list[Approval]]:
-    """The current round's votes of each change, in one query."""
+def current_steps(changes) -> dict[int, ApprovalRequest]:
+    """The step asked in each change's current round, by change id, in one query."""
     wanted = {c.pk: c.approval_round for c in changes}
-    votes: dict[int, list[Approval]] = {pk: [] for pk in wanted}
-    for vote in (
-        Approval.objects.filter(change_id__in=wanted).select_related("approver").order_by("id")
-    ):
-        if vote.round == wanted[vote.change_id]:
-            votes[vote.change_id].append(vote)
-    return votes
+    steps: dict[int, ApprovalRequest] = {}
+    rows = ApprovalRequest.objects.filter(
+        subject_type=auth.SUBJECT_TYPE, subject_id__in=wanted
+    ).order_by("round", "step")
+    for step in rows:
+        if step.round == wanted[step.subject_id]:
+            steps[step.subject_id] = step
+    return steps
 
 
-def approvals_needed() -> dict[tuple[str, str], int]:
-    """How many approvals each (type, risk) needs: the board's quorum, else one (the
-    inbox's "1 of 3"; ``authorization`` has the whole answer for one change)."""
-    return {
+def votes_by_change(changes) -> dict[int, list[auth.Vote]]:
+    """The current round's votes of each change (two or three queries)."""
+    steps = current_steps(changes)
+    found = auth.votes(steps.values())
+    return {c.pk: found.get(steps[c.pk].pk, []) if c.pk in steps else [] for c in changes}
+
+
+def approvals_needed(changes) -> dict[int, int]:
+    """How many approvals each change needs in its current round: its step's quorum, else
+    what its authority would ask (the inbox's "1 of 3")."""
+    steps = current_steps(changes)
+    quorum = {
         (rule.type, rule.risk): rule.board.quorum if rule.board_id else 1
         for rule in AuthorityRule.objects.select_related("board")
+    }
+    return {
+        c.pk: steps[c.pk].quorum if c.pk in steps else quorum.get((c.type, c.risk), 1)
+        for c in changes
     }
 
 

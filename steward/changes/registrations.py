@@ -151,6 +151,7 @@ GAP_PROVIDERS = (
 JOURNAL_WORDS = {
     # actions
     "approval_decided": gettext_lazy("Approval decided"),
+    "reauthorized": gettext_lazy("Authorization asked afresh"),
     "authority_set": gettext_lazy("Change authority set"),
     "authorized": gettext_lazy("Authorized"),
     "conflicts_overridden": gettext_lazy("Conflicts overridden"),

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
+from steward.approvals.models import Approver
 from steward.changes.models import (
-    Approval,
     ChangeIncident,
     ChangeRequest,
     ChangeReview,
@@ -99,7 +99,7 @@ def raise_change(chg, api_as):
 def written():
     return (
         list(ChangeRequest.objects.values_list("number", "version", "status", "risk", "title")),
-        Approval.objects.count(),
+        list(Approver.objects.values_list("request_id", "user_id", "decision")),
         ChangeRiskAnswer.objects.count(),
         ChangeReview.objects.count(),
         ChangeIncident.objects.count(),

@@ -78,7 +78,9 @@ def test_a_normal_change_from_request_to_close(new_page, sign_in, desk, axe_audi
     cm.get_by_role("button", name="Record my decision").click()
     expect(cm.locator(".messages")).to_contain_text("recorded")
     expect(cm.get_by_role("region", name="Authorization")).to_contain_text("Authorized")
+    expect(cm.get_by_role("region", name="Authorization")).to_contain_text("Plans are sound.")
     axe_audit(cm)
+    shoot(cm, "authorized")
 
     agent.reload()
     agent.get_by_role("button", name="To “Scheduled”").click()
@@ -144,6 +146,18 @@ def test_a_conflict_is_shown_and_the_change_manager_overrides_it(
     expect(cm.get_by_role("main")).to_contain_text("0 of 2 approvals so far")
     axe_audit(cm)
     shoot(cm, "agenda")
+    # the CAB's step on the change page: the change manager approves, one more is needed
+    cm.goto(change.get_absolute_url())
+    authorization = cm.get_by_role("region", name="Authorization")
+    expect(authorization).to_contain_text("Any member of CAB may decide.")
+    cm.get_by_label("Approved").check()
+    cm.get_by_label("Comment").fill("Fine by the change manager.")
+    cm.get_by_role("button", name="Record my decision").click()
+    expect(cm.locator(".messages")).to_contain_text("recorded")
+    expect(authorization).to_contain_text("1 of 2 approvals given.")
+    expect(authorization).to_contain_text("Fine by the change manager.")
+    axe_audit(cm)
+    shoot(cm, "cab-step")
 
 
 def test_the_change_page_in_dutch_at_both_widths(new_page, sign_in, desk, make_change, axe_audit):

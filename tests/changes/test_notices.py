@@ -1,6 +1,7 @@
 """Who is told as a change moves through authorization: the approvers its authority names
 when it enters Authorize (the owning group for a peer review, the change managers, the
-board's group), and its owner and requester when it is rejected or authorized."""
+board's group; asked by the shared approvals, never the requester or owner), and its owner
+and requester when it is rejected or authorized."""
 
 from __future__ import annotations
 
@@ -18,16 +19,19 @@ def subjects(person) -> list[str]:
     return [n.subject for n in queries.inbox(person)]
 
 
-def asked(person, change) -> bool:
-    return f"{change.number} awaits your authorization: {change.title}" in subjects(person)
+def asked(person, change, step: str = "") -> bool:
+    """Whether ``person`` was asked to approve ``change`` (at the step named ``step``)."""
+    prefix = f"Approval asked: {change.number} {change.title} ({step}"
+    return any(s.startswith(prefix) for s in subjects(person))
 
 
 def test_a_peer_review_asks_the_owning_group_and_nobody_else(desk, make_change):
     change = bring_to(make_change(), Status.AUTHORIZE, desk)
     people = desk["people"]
 
-    assert asked(people["peer"], change) and asked(people["impl"], change)
-    for outsider in ("cm", "cab1", "outsider_agent"):
+    assert asked(people["peer"], change, "Peer review)")
+    assert asked(people["impl"], change, "Peer review)")
+    for outsider in ("agent", "cm", "cab1", "outsider_agent"):  # agent: requester and owner
         assert not asked(people[outsider], change), outsider
 
 
@@ -37,7 +41,7 @@ def test_a_moderate_risk_change_asks_the_change_managers(desk, make_change):
     )
     change = bring_to(make_change(outage_expected=True, outage_minutes=10), Status.AUTHORIZE, desk)
 
-    assert asked(desk["people"]["cm"], change)
+    assert asked(desk["people"]["cm"], change, "Change manager)")
     assert not asked(desk["people"]["peer"], change)
 
 
@@ -50,7 +54,7 @@ def test_a_board_change_asks_the_board_members(desk, make_change):
     change = bring_to(make_change(outage_expected=True, outage_minutes=60), Status.AUTHORIZE, desk)
 
     for member in ("cm", "cab1", "cab2"):
-        assert asked(desk["people"][member], change), member
+        assert asked(desk["people"][member], change, "CAB)"), member
     assert not asked(desk["people"]["peer"], change)
 
 

@@ -231,8 +231,9 @@ def test_a_ci_without_a_recent_successful_change_raises_the_risk(desk, make_chan
     )
     bring_to(second, "authorize", desk)  # assessed afresh as authorization starts
     assert second.risk == "moderate"
-    entry = journal.history(second).last()
+    entry = journal.history(second).filter(action="status_changed").last()
     assert entry.changes["risk"] == ["low", "moderate"]
+    assert journal.history(second).last().action == "approval_requested"  # the new authority
 
 
 def test_a_failed_change_is_not_a_success(desk, make_change):

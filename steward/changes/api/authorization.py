@@ -16,7 +16,7 @@ from steward.changes.api.common import (
     router,
     staff,
 )
-from steward.changes.models import Approval, ChangeRequest, Conflict
+from steward.changes.models import ChangeRequest, Conflict
 from steward.changes.schemas import (
     ChangeApprovalIn,
     ChangeAuthorizationOut,
@@ -31,12 +31,7 @@ from steward.core.api_support import ERRORS, named_ref, person_brief
 
 def authorization_out(user, change: ChangeRequest) -> dict:
     state = authorization.authorization(change)
-    approvals = (
-        Approval.objects.for_user(user, "view")
-        .filter(change=change)
-        .select_related("approver", "board__group")
-        .order_by("id")
-    )
+    votes = sorted(authorization.all_votes(change), key=lambda v: (v.decided_at, v.id))
     return {
         "change": change.number,
         "status": change.status,
@@ -49,16 +44,16 @@ def authorization_out(user, change: ChangeRequest) -> dict:
         "authorized_at": change.authorized_at,
         "approvals": [
             {
-                "id": a.pk,
-                "round": a.round,
-                "approver": person_brief(a.approver),
-                "level": a.level,
-                "board": named_ref(a.board.group) if a.board else None,
-                "decision": a.decision,
-                "comment": a.comment,
-                "decided_at": a.decided_at,
+                "id": v.id,
+                "round": v.round,
+                "approver": person_brief(v.approver),
+                "level": v.level,
+                "board": named_ref(v.board.group) if v.board else None,
+                "decision": v.decision,
+                "comment": v.comment,
+                "decided_at": v.decided_at,
             }
-            for a in approvals
+            for v in votes
         ],
     }
 

@@ -1,17 +1,17 @@
 """Who authorizes what: change boards (a support group marked as a change authority, with its
-quorum), the authority rule per change type and risk, and the approvals given."""
+quorum) and the authority rule per change type and risk. The approvals given are the shared
+approvals' (``steward.approvals``: one step per round, its approver rows the votes)."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
 
-from steward.changes.choices import ApprovalDecision, AuthorityLevel, ChangeType, Risk
-from steward.changes.models.changes import ChangeRequest
+from steward.changes.choices import AuthorityLevel, ChangeType, Risk
 from steward.changes.models.common import StaffOnly
 from steward.core.models import VersionedModel
 from steward.core.permissions import RestrictedQuerySet
-from steward.people.models import SupportGroup, User
+from steward.people.models import SupportGroup
 
 
 class ChangeBoard(StaffOnly, VersionedModel):
@@ -62,36 +62,3 @@ class AuthorityRule(StaffOnly, VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.type} / {self.risk}: {self.level}"
-
-
-class Approval(StaffOnly, models.Model):
-    """One approver's decision on a change in one round of authorization."""
-
-    change = models.ForeignKey(ChangeRequest, on_delete=models.CASCADE, related_name="approvals")
-    round = models.PositiveIntegerField()
-    approver = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    level = models.CharField(max_length=16, choices=AuthorityLevel.choices)
-    board = models.ForeignKey(
-        ChangeBoard, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decision = models.CharField(max_length=16, choices=ApprovalDecision.choices)
-    comment = models.TextField(blank=True)
-    decided_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["change", "round", "approver"], name="changes_one_vote_per_round"
-            ),
-            models.CheckConstraint(
-                condition=Q(decision__in=[d.value for d in ApprovalDecision]),
-                name="changes_decision_valid",
-            ),
-        ]
-        indexes = [models.Index(fields=["approver", "-decided_at"], name="chg_approver")]
-
-    def __str__(self) -> str:
-        return f"{self.change_id} round {self.round}: {self.decision}"

@@ -36,8 +36,9 @@ class ChangeRequest(StaffOnly, VersionedModel):
     viewer's time zone): a change ending at 02:00 and another starting at 02:00 do not meet.
     ``risk`` is derived (the higher of the questionnaire and the rules; ``risk_reasons`` says
     which answer or rule set it); a standard change takes its template's. ``approval_round``
-    counts the trips through Authorize: a rejection sends the change back to Assess and the
-    approvals of the earlier round no longer count."""
+    is the round of the shared approvals (``steward.approvals``) now asked: a rejection sends
+    the change back to Assess, and an authority that moved in Authorize asks afresh, each in a
+    new round; the approvals of an earlier round no longer count."""
 
     number = models.CharField(max_length=16, unique=True, editable=False)
     type = models.CharField(max_length=16, choices=ChangeType.choices, default=ChangeType.NORMAL)

@@ -20,6 +20,7 @@ from steward.changes.models import (
     RiskQuestion,
     RiskRule,
 )
+from steward.changes.operations.approvals import reauthorize_open
 from steward.changes.operations.common import invalid, require_admin_data
 from steward.changes.operations.risk import reassess_open
 from steward.core import journal
@@ -337,7 +338,8 @@ def create_board(
 @transaction.atomic
 def update_board(actor, board: ChangeBoard, *, version: int | None, **fields) -> ChangeBoard:
     """Change a board's quorum, its change manager requirement or when it meets. A change in
-    Authorize is decided by the board as it stands (its quorum now)."""
+    Authorize is decided by the board as it stands: a new quorum asks its changes afresh (a
+    new round), and whether the change manager must approve is read at each decision."""
     require_admin_data(actor)
     _unknown(fields, BOARD_FIELDS)
     _lock(board)
@@ -350,6 +352,8 @@ def update_board(actor, board: ChangeBoard, *, version: int | None, **fields) ->
     diff = journal.diff(before, journal.snapshot(board, BOARD_FIELDS))
     if diff:
         journal.record(actor, board, "updated", diff)
+    if "quorum" in diff:
+        reauthorize_open(actor, ChangeRequest.objects.all())
     return board
 
 
@@ -392,6 +396,8 @@ def set_authority(actor, *, type: str, risk: str, level: str, board=None) -> Aut
     diff = journal.diff(before, after)
     if diff:
         journal.record(actor, rule, "authority_set", diff, f"{type} / {risk}")
+        # the changes of this type and risk in Authorize: the new authority decides afresh
+        reauthorize_open(actor, ChangeRequest.objects.filter(type=type, risk=risk))
     return rule
 
 

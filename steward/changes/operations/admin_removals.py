@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from steward.changes.models import Approval, AuthorityRule, ChangeBoard, ChangeRequest, RiskRule
+from steward.changes.authorization import board_has_decisions
+from steward.changes.models import AuthorityRule, ChangeBoard, ChangeRequest, RiskRule
 from steward.changes.operations.admin import BOARD_FIELDS, RULE_FIELDS
 from steward.changes.operations.common import require_admin_data
 from steward.changes.operations.risk import reassess_open
@@ -29,7 +30,7 @@ def delete_board(actor, board: ChangeBoard) -> None:
             % {"cells": cells},
             {"board": [f"named by the authority table: {cells}"]},
         )
-    if Approval.objects.filter(board=board).exists():
+    if board_has_decisions(board):
         raise Conflict(
             _("Approvals were given on behalf of this board: it stays for the record."),
             {"board": ["approvals were given on its behalf"]},

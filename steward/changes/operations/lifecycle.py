@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from steward.changes import authorization as auth
 from steward.changes import conflicts as detection
-from steward.changes.authorization import authorization
 from steward.changes.choices import (
     AuthorityLevel,
     ChangeType,
@@ -22,12 +22,11 @@ from steward.changes.choices import (
     Status,
 )
 from steward.changes.models import (
-    Approval,
     ChangeRequest,
     ChangeReview,
     ChangeTemplate,
 )
-from steward.changes.operations import notices
+from steward.changes.operations.approvals import ask, reauthorize, withdraw
 from steward.changes.operations.common import (
     FIELDS,
     check_person,
@@ -282,10 +281,7 @@ def _votes_cover_scope(change: ChangeRequest) -> bool:
     was (or is being) authorized."""
     if change.status == Status.SCHEDULED:
         return True
-    return (
-        change.status == Status.AUTHORIZE
-        and Approval.objects.filter(change=change, round=change.approval_round).exists()
-    )
+    return change.status == Status.AUTHORIZE and auth.has_votes(change)
 
 
 @transaction.atomic
@@ -361,6 +357,8 @@ def update_change(actor, change: ChangeRequest, *, version: int | None, **fields
         journal.record(actor, change, "updated", diff)
     if {k for k in diff} & CONFLICT_FIELDS:
         recheck(change)
+    # its risk, type or owning group moved in Authorize: the new authority decides afresh
+    reauthorize(actor, change)
     return change
 
 
@@ -388,7 +386,7 @@ def _guard_context(change: ChangeRequest, to: str, **given) -> dict:
         context["has_scope"] = change.cis.exists() or change.services.exists()
     elif to == Status.SCHEDULED:
         recheck(change)
-        context["authorized"] = authorization(change).complete
+        context["authorized"] = auth.authorization(change).complete
         context["blocking_conflicts"] = len(detection.blocking(change))
     elif to == Status.CLOSED:
         context["has_review"] = ChangeReview.objects.filter(change=change).exists()
@@ -421,6 +419,8 @@ def move_change(
     before["risk_reasons"] = reason_labels(change.risk_reasons)
     now = timezone.now()
     written = ["status"]
+    if change.status == Status.AUTHORIZE and to != Status.SCHEDULED:
+        withdraw(actor, change, cancel_reason)  # the open step is no longer asked
     if to == Status.ASSESS and change.status in (Status.AUTHORIZE, Status.SCHEDULED):
         change.approval_round += 1
         change.authorized_at = None
@@ -431,7 +431,7 @@ def move_change(
         reassess(change)
         written += ["risk", "risk_reasons"]
         change.status = to
-        change.authorized_at = now if authorization(change).level == AuthorityLevel.NONE else None
+        change.authorized_at = now if auth.authority(change)[0] == AuthorityLevel.NONE else None
         written.append("authorized_at")
     elif to == Status.IMPLEMENT:
         change.started_at = now
@@ -457,5 +457,5 @@ def move_change(
     journal.record(actor, change, "status_changed", journal.diff(before, after), comment)
     recheck(change)
     if to == Status.AUTHORIZE:
-        notices.awaiting_authorization(actor, change)
+        ask(actor, change)  # its approvers are told
     return change

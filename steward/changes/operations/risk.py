@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from steward.changes import rules
 from steward.changes.choices import Status
 from steward.changes.models import ChangeRequest, ChangeRiskAnswer, RiskAnswer, RiskQuestion
+from steward.changes.operations.approvals import reauthorize
 from steward.changes.operations.common import (
     check_version,
     invalid,
@@ -103,6 +104,7 @@ def answer_risk(
     if reason_labels(change.risk_reasons) != before_reasons:
         diff["risk_reasons"] = [before_reasons, reason_labels(change.risk_reasons)]
     journal.record(actor, change, "risk_answered", diff)
+    reauthorize(actor, change)  # a risk moved in Authorize is authorized afresh
     return change
 
 

@@ -19,10 +19,10 @@ def inbox(request):
     page = Paginator(queries.inbox(user), PAGE_SIZE).get_page(request.GET.get("page"))
     changes = list(page.object_list)
     votes = queries.votes_by_change(changes)
-    needed = queries.approvals_needed()
+    needed = queries.approvals_needed(changes)
     for change in changes:
         change.approved = sum(1 for v in votes.get(change.pk, []) if v.decision == "approved")
-        change.needed = needed.get((change.type, change.risk), 1)
+        change.needed = needed.get(change.pk, 1)
     return render(request, "changes/inbox.html", {"page_obj": page, "changes": changes})
 
 

@@ -219,7 +219,7 @@ def detail_context(request, change, **extra) -> dict:
         "may_edit": "edit" in actions,
         "may_override": "override_conflicts" in actions and bool(blocking),
         "may_review": "review" in actions,
-        "approvals": queries.approvals_of(change),
+        "flow": queries.approval_flow(change),
         "answers": queries.risk_answers(change),
         "risk_reasons": queries.risk_reasons(change),
         "conflicts": conflict_rows,
