@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "steward.knowledge",
     "steward.satisfaction",
     "steward.portal",
+    "steward.mailbox",
     "steward.reporting",
     "steward.improvement",
     "steward.reviews",
@@ -208,6 +209,16 @@ EMAIL_TIMEOUT = env.int("STEWARD_EMAIL_TIMEOUT", default=20)
 #: Outbox delivery: attempts before a message is marked failed, and the first retry delay.
 OUTBOX_MAX_ATTEMPTS = env.int("STEWARD_OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_RETRY_BASE_SECONDS = env.int("STEWARD_OUTBOX_RETRY_BASE_SECONDS", default=30)
+#: Mail in (steward/mailbox): the largest message processed (larger ones wait in quarantine),
+#: the authserv-ids of our own receiving servers whose Authentication-Results "pass" count,
+#: and the X-Loop value Steward writes on its mail and recognises coming back.
+STEWARD_MAIL_MAX_BYTES = env.int("STEWARD_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+STEWARD_MAIL_AUTHSERV_IDS = [
+    s.lower() for s in env.list("STEWARD_MAIL_AUTHSERV_IDS", default=[])
+]
+STEWARD_MAIL_LOOP_ID = env.str(
+    "STEWARD_MAIL_LOOP_ID", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "steward"
+)
 
 # --- security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,11 +20,13 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
+from steward.notifications import headers
 from steward.notifications.choices import EmailStatus
+from steward.notifications.mail_html import as_html
 from steward.notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -69,14 +71,15 @@ def claim(email_id: int, now: datetime) -> datetime | None:
 
 
 def _send(row: OutboundEmail, connection) -> None:
-    message = EmailMessage(
-        subject=row.subject,
+    message = EmailMultiAlternatives(
+        subject=headers.subject(row),
         body=row.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_address],
-        headers={"Message-ID": row.message_id},
+        headers=headers.for_row(row),
         connection=connection,
     )
+    message.attach_alternative(as_html(row), "text/html")
     # Opened here, send_messages leaves it open: a round of deliver_due reuses one connection.
     connection.open()
     if message.send(fail_silently=False) != 1:

@@ -172,6 +172,16 @@ class OutboundEmail(models.Model):
     message_id = models.CharField(
         max_length=255, unique=True, default=new_message_id, editable=False
     )
+    #: the record the mail is about: its token goes in the subject and replies find it
+    record_type = models.CharField(max_length=64, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    #: the record's number ("INC0001234"), sent in the subject as "[INC0001234]"
+    record_label = models.CharField(max_length=32, blank=True)
+    #: RFC 3834: "auto-generated" (a notification) or "auto-replied" (an answer to a message);
+    #: empty for mail a person wrote
+    auto_submitted = models.CharField(max_length=16, blank=True)
+    #: the Message-ID this mail answers (an automatic reply to a received message)
+    in_reply_to = models.CharField(max_length=998, blank=True)
     status = models.CharField(
         max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
