@@ -20,7 +20,7 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -86,11 +86,13 @@ def _send(row: OutboundEmail, connection) -> None:
         raise smtplib.SMTPException("the mail backend reported the message as not sent")
 
 
-def _record_failure(row: OutboundEmail, until: datetime, exc: Exception) -> Outcome:
+def _record_failure(
+    row: OutboundEmail, until: datetime, exc: Exception, *, permanent: bool = False
+) -> Outcome:
     attempts = row.attempts + 1
     error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
     now = timezone.now()
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         outcome, changes = Outcome.FAILED, {"status": EmailStatus.FAILED}
     else:
         outcome = Outcome.RETRY
@@ -129,6 +131,8 @@ def attempt(
     connection = connection or get_connection(fail_silently=False)
     try:
         _send(row, connection)
+    except BadHeaderError as exc:  # a line break in a header: no retry can send it safely
+        return _record_failure(row, until, exc, permanent=True), exc
     except Exception as exc:  # any failure to send is recorded and retried, never raised
         return _record_failure(row, until, exc), exc
     finally:

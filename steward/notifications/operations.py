@@ -189,6 +189,8 @@ def send_email(
         raise ValidationError.field(
             "to", _("%(address)s is not an email address") % {"address": repr(to)}
         ) from exc
+    if any(c in in_reply_to for c in "\r\n"):
+        raise ValidationError.field("in_reply_to", _("A Message-ID is one line."))
     # one statement, in the caller's transaction (or its own)
     row = OutboundEmail.objects.create(
         to_address=to,

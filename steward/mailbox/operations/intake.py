@@ -269,6 +269,7 @@ def _refuse(mailbox: Mailbox, parsed: parsing.ParsedMail) -> None:
         )
         % {"address": mailbox.address},
         automatic=True,
+        in_reply_to=parsed.message_id,
     )
 
 
