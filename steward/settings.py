@@ -212,6 +212,10 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("STEWARD_OUTBOX_RETRY_BASE_SECONDS", default
 #: Mail in (steward/mailbox): the largest message processed (larger ones wait in quarantine),
 #: the authserv-ids of our own receiving servers whose Authentication-Results "pass" count,
 #: and the X-Loop value Steward writes on its mail and recognises coming back.
+#: Webhooks: the seconds a receiver has to answer, and the deliveries in a row that may fail
+#: every attempt before a subscription switches itself off.
+STEWARD_WEBHOOK_TIMEOUT = env.int("STEWARD_WEBHOOK_TIMEOUT", default=10)
+STEWARD_WEBHOOK_DISABLE_AFTER = env.int("STEWARD_WEBHOOK_DISABLE_AFTER", default=5)
 STEWARD_MAIL_MAX_BYTES = env.int("STEWARD_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 STEWARD_MAIL_AUTHSERV_IDS = [
     s.lower() for s in env.list("STEWARD_MAIL_AUTHSERV_IDS", default=[])

@@ -15,6 +15,11 @@ class NotificationsConfig(AppConfig):
 
         # The Huey consumer discovers ``tasks`` modules only; register the outbox jobs here.
         from steward.notifications import jobs  # noqa: F401
+        from steward.notifications.operations import webhooks
+
+        # every journal entry is an event for the webhooks that subscribe to it
+        if webhooks.emit not in journal.listeners:
+            journal.listeners.append(webhooks.emit)
 
         register_practice(
             Practice(
