@@ -4,25 +4,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Security(models.TextChoices):
+class MailSecurity(models.TextChoices):
     SSL = "ssl", _("SSL/TLS (port 993)")
     STARTTLS = "starttls", _("STARTTLS (port 143)")
     NONE = "none", _("None (loopback and tests only)")
 
 
-class AuthKind(models.TextChoices):
+class MailAuthKind(models.TextChoices):
     PASSWORD = "password", _("Password")
     OAUTH2 = "oauth2", _("OAuth2 access token (XOAUTH2)")
 
 
-class NewSenders(models.TextChoices):
+class MailNewSenders(models.TextChoices):
     """What a message from an address no user has gets."""
 
     CREATE = "create", _("Create the sender as a requester")
     REJECT = "reject", _("Refuse, with a polite reply")
 
 
-class MessageStatus(models.TextChoices):
+class MailMessageStatus(models.TextChoices):
     RECEIVED = "received", _("Received")  # stored raw, not yet processed
     PROCESSED = "processed", _("Processed")
     IGNORED = "ignored", _("Ignored")  # automatic mail (bounce, out-of-office): kept, not acted on
@@ -30,7 +30,7 @@ class MessageStatus(models.TextChoices):
     DISCARDED = "discarded", _("Discarded")
 
 
-class Outcome(models.TextChoices):
+class MailOutcome(models.TextChoices):
     """What a processed message did."""
 
     NEW_TICKET = "new_ticket", _("Opened a ticket")

@@ -3,7 +3,7 @@
 HTML mail is cleaned to an allow-list (nh3): no script, no style attribute or element (CSS
 ``expression()`` and ``url()`` live there), no event handler, no form, frame or object, and links
 only to http, https and mailto — a ``data:`` or ``javascript:`` URL is dropped. The cleaned HTML
-is shown only inside a sandboxed frame under its own Content-Security-Policy
+is shown only inside a sandboxed frame under its own Content-MailSecurity-Policy
 (``views.message_html``), a second wall behind the first.
 """
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMessageFlags
 
-from steward.mailbox.choices import AuthKind, Security
+from steward.mailbox.choices import MailAuthKind, MailSecurity
 from steward.mailbox.models import Mailbox
 from steward.mailbox.operations import intake
 
@@ -21,17 +21,17 @@ TIMEOUT = 30
 
 def _client(mailbox: Mailbox):
     port = mailbox.imap_port
-    if mailbox.security == Security.SSL:
+    if mailbox.security == MailSecurity.SSL:
         context = ssl.create_default_context()
         return MailBox(mailbox.imap_host, port or 993, timeout=TIMEOUT, ssl_context=context)
-    if mailbox.security == Security.STARTTLS:
+    if mailbox.security == MailSecurity.STARTTLS:
         context = ssl.create_default_context()
         return MailBoxStartTls(mailbox.imap_host, port or 143, timeout=TIMEOUT, ssl_context=context)
     return MailBoxUnencrypted(mailbox.imap_host, port or 143, timeout=TIMEOUT)
 
 
 def _login(client, mailbox: Mailbox):
-    if mailbox.auth == AuthKind.OAUTH2:
+    if mailbox.auth == MailAuthKind.OAUTH2:
         return client.xoauth2(mailbox.username, mailbox.secret, initial_folder=mailbox.folder)
     return client.login(mailbox.username, mailbox.secret, initial_folder=mailbox.folder)
 

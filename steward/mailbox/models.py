@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from steward.core.models import VersionedModel
 from steward.core.permissions import NOTHING, RestrictedQuerySet
-from steward.mailbox.choices import AuthKind, MessageStatus, NewSenders, Outcome, Security
+from steward.mailbox.choices import (
+    MailAuthKind,
+    MailMessageStatus,
+    MailNewSenders,
+    MailOutcome,
+    MailSecurity,
+)
 from steward.people.models import Organization, SupportGroup
 from steward.services.models import Service
 
@@ -34,9 +40,13 @@ class Mailbox(AdminOnly, VersionedModel):
     address = models.EmailField(unique=True, help_text="Replies go to this address (Reply-To)")
     imap_host = models.CharField(max_length=255, blank=True)
     imap_port = models.PositiveIntegerField(null=True, blank=True)
-    security = models.CharField(max_length=8, choices=Security.choices, default=Security.SSL)
+    security = models.CharField(
+        max_length=8, choices=MailSecurity.choices, default=MailSecurity.SSL
+    )
     username = models.CharField(max_length=255, blank=True)
-    auth = models.CharField(max_length=8, choices=AuthKind.choices, default=AuthKind.PASSWORD)
+    auth = models.CharField(
+        max_length=8, choices=MailAuthKind.choices, default=MailAuthKind.PASSWORD
+    )
     #: the password or OAuth2 token; written, never shown or returned by the API
     secret = models.CharField(max_length=4000, blank=True)
     folder = models.CharField(max_length=255, default="INBOX")
@@ -47,7 +57,7 @@ class Mailbox(AdminOnly, VersionedModel):
         SupportGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     new_senders = models.CharField(
-        max_length=8, choices=NewSenders.choices, default=NewSenders.REJECT
+        max_length=8, choices=MailNewSenders.choices, default=MailNewSenders.REJECT
     )
     new_sender_organization = models.ForeignKey(
         Organization,
@@ -91,9 +101,9 @@ class InboundMessage(AdminOnly, models.Model):
     from_address = models.CharField(max_length=320, blank=True)
     subject = models.CharField(max_length=998, blank=True)
     status = models.CharField(
-        max_length=12, choices=MessageStatus.choices, default=MessageStatus.RECEIVED
+        max_length=12, choices=MailMessageStatus.choices, default=MailMessageStatus.RECEIVED
     )
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=16, choices=MailOutcome.choices, blank=True)
     reason = models.TextField(blank=True, help_text="Why it was quarantined or ignored")
     record_type = models.CharField(max_length=64, blank=True)
     record_id = models.CharField(max_length=64, blank=True)

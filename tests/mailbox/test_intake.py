@@ -9,7 +9,7 @@ from steward.incidents import operations as incident_ops
 from steward.incidents.choices import Level, Visibility
 from steward.incidents.models import Comment, Incident
 from steward.mailbox import fetching
-from steward.mailbox.choices import MessageStatus, Outcome
+from steward.mailbox.choices import MailMessageStatus, MailOutcome
 from steward.mailbox.models import InboundMessage
 from steward.notifications.models import OutboundEmail
 from steward.people.choices import Role
@@ -30,14 +30,14 @@ def test_a_new_message_opens_an_incident_for_its_sender_in_the_mailboxs_group(
 
     counts = fetching.poll(desk)
 
-    assert counts == {MessageStatus.PROCESSED: 1}
+    assert counts == {MailMessageStatus.PROCESSED: 1}
     incident = Incident.objects.get()
     assert incident.caller == anna
     assert incident.owning_group == desk.group
     assert incident.title == "Printer on floor 3 is jammed"
     assert "paper jam" in incident.description
     row = InboundMessage.objects.get()
-    assert (row.outcome, row.record_label) == (Outcome.NEW_TICKET, incident.number)
+    assert (row.outcome, row.record_label) == (MailOutcome.NEW_TICKET, incident.number)
     assert imap_server.unseen(desk.address) == 0  # marked seen once stored
 
 
@@ -142,7 +142,7 @@ def test_a_spoofed_reply_from_someone_outside_the_ticket_is_not_added_to_it(
     opened = Incident.objects.exclude(pk=incident.pk).get()
     assert opened.caller.username == "mallory"
     assert incident.number in opened.description
-    assert InboundMessage.objects.get().outcome == Outcome.LINKED_TICKET
+    assert InboundMessage.objects.get().outcome == MailOutcome.LINKED_TICKET
 
 
 def test_a_failed_dmarc_check_quarantines_the_message_instead_of_trusting_the_sender(
@@ -160,7 +160,7 @@ def test_a_failed_dmarc_check_quarantines_the_message_instead_of_trusting_the_se
     fetching.poll(desk)
 
     row = InboundMessage.objects.get()
-    assert row.status == MessageStatus.QUARANTINED
+    assert row.status == MailMessageStatus.QUARANTINED
     assert "DMARC" in row.reason
     assert not Incident.objects.exists()
 
@@ -195,7 +195,7 @@ def test_an_out_of_office_reply_and_a_bounce_open_nothing_and_get_no_answer(
         fetching.poll(desk)
 
     rows = InboundMessage.objects.order_by("id")
-    assert [r.status for r in rows] == [MessageStatus.IGNORED, MessageStatus.IGNORED]
+    assert [r.status for r in rows] == [MailMessageStatus.IGNORED, MailMessageStatus.IGNORED]
     assert incident.comments.count() == 0
     assert Incident.objects.count() == 1
     assert smtp.messages == []  # nothing answered them
@@ -270,13 +270,13 @@ def test_a_malformed_mime_message_is_quarantined_kept_and_can_be_discarded(
     fetching.poll(desk)
 
     row = InboundMessage.objects.get()
-    assert row.status == MessageStatus.QUARANTINED
+    assert row.status == MailMessageStatus.QUARANTINED
     assert "MIME" in row.reason
     with default_storage.open(row.raw_path, "rb") as handle:
         assert handle.read().replace(b"\r\n", b"\n") == broken.replace(b"\r\n", b"\n")
     ops.discard(admin_user, row, reason="spam")
     row.refresh_from_db()
-    assert row.status == MessageStatus.DISCARDED
+    assert row.status == MailMessageStatus.DISCARDED
     assert default_storage.exists(row.raw_path)  # nothing received is deleted
 
 
@@ -287,16 +287,16 @@ def test_a_quarantined_message_is_processed_when_retried_after_the_cause_is_fixe
     from steward.mailbox.operations import intake
 
     row = intake.ingest(desk, mail(sender="anna@bank.test"))
-    assert row.outcome == Outcome.REFUSED  # anna has no account yet
+    assert row.outcome == MailOutcome.REFUSED  # anna has no account yet
     _caller(make_user, make_org)
     quarantined = intake.ingest(
         desk,
         mail(sender="anna@bank.test", headers={"Authentication-Results": "x; dmarc=fail"}),
     )
-    assert quarantined.status == MessageStatus.QUARANTINED
+    assert quarantined.status == MailMessageStatus.QUARANTINED
     # (a fix would be: the admin confirms the domain; here the header is what it is)
     again = ops.retry(admin_user, quarantined)
-    assert again.status == MessageStatus.QUARANTINED
+    assert again.status == MailMessageStatus.QUARANTINED
     assert again.attempts == 2
 
 

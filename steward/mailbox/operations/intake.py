@@ -29,7 +29,7 @@ from steward.core import journal
 from steward.core.errors import Conflict, DomainError
 from steward.core.operations import require_admin
 from steward.mailbox import parsing, targets, threads
-from steward.mailbox.choices import MessageStatus, NewSenders, Outcome
+from steward.mailbox.choices import MailMessageStatus, MailNewSenders, MailOutcome
 from steward.mailbox.models import AutoReply, InboundMessage, Mailbox
 from steward.notifications import operations as notifications
 from steward.people import operations as people_ops
@@ -94,7 +94,7 @@ def receive(mailbox: Mailbox, raw: bytes, *, source: str = "imap") -> tuple[Inbo
 def ingest(mailbox: Mailbox, raw: bytes, *, source: str = "imap") -> InboundMessage:
     """Receive and process one message (the IMAP poll and ``ingest_mail`` call this)."""
     row, created = receive(mailbox, raw, source=source)
-    if created or row.status == MessageStatus.RECEIVED:
+    if created or row.status == MailMessageStatus.RECEIVED:
         row = process(row)
     return row
 
@@ -132,7 +132,7 @@ def process(message: InboundMessage) -> InboundMessage:
     try:
         with transaction.atomic():
             current = InboundMessage.objects.select_for_update().get(pk=message.pk)
-            if current.status != MessageStatus.RECEIVED:
+            if current.status != MailMessageStatus.RECEIVED:
                 return current  # another worker processed it meanwhile
             return _act(current, parsed)
     except DomainError as exc:
@@ -147,7 +147,7 @@ def _quarantine(message, reason: str, parsed: parsing.ParsedMail | None = None):
     if parsed is not None:
         fields |= {"from_address": parsed.from_address[:320], "subject": parsed.subject}
     log.warning("mailbox: message %s quarantined: %s", message.pk, reason)
-    return _mark(message, MessageStatus.QUARANTINED, **fields)
+    return _mark(message, MailMessageStatus.QUARANTINED, **fields)
 
 
 def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
@@ -160,8 +160,8 @@ def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
     if parsed.automatic:
         return _mark(
             message,
-            MessageStatus.IGNORED,
-            outcome=Outcome.AUTOMATIC,
+            MailMessageStatus.IGNORED,
+            outcome=MailOutcome.AUTOMATIC,
             reason=parsed.automatic,
             **seen,
         )
@@ -174,12 +174,12 @@ def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
     user = User.objects.filter(email__iexact=parsed.from_address, is_active=True).first()
     found = threads.thread_of(parsed)
     if user is None:
-        if mailbox.new_senders != NewSenders.CREATE:
+        if mailbox.new_senders != MailNewSenders.CREATE:
             _refuse(mailbox, parsed)
             return _mark(
                 message,
-                MessageStatus.PROCESSED,
-                outcome=Outcome.REFUSED,
+                MailMessageStatus.PROCESSED,
+                outcome=MailOutcome.REFUSED,
                 reason="the sender is not a user and the mailbox does not create requesters",
                 **seen,
             )
@@ -188,7 +188,7 @@ def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
     if found is not None and found[0].participant(user, found[1]):
         target, record = found
         target.reply(user, record, body)
-        outcome = Outcome.REPLY
+        outcome = MailOutcome.REPLY
     else:
         target = targets.INCIDENTS
         if found is not None:
@@ -198,11 +198,11 @@ def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
                 "%(address)s: opened as a new incident instead.)"
             ) % {"body": body, "number": found[0].label(found[1]), "address": parsed.from_address}
         record = target.open_new(mailbox, user, parsed.subject, body)
-        outcome = Outcome.NEW_TICKET if found is None else Outcome.LINKED_TICKET
+        outcome = MailOutcome.NEW_TICKET if found is None else MailOutcome.LINKED_TICKET
     refused = _attach(target, user, record, parsed)
     return _mark(
         message,
-        MessageStatus.PROCESSED,
+        MailMessageStatus.PROCESSED,
         outcome=outcome,
         record_type=target.record_type,
         record_id=str(record.pk),
@@ -281,13 +281,13 @@ def retry(actor, message: InboundMessage) -> InboundMessage:
     require_admin(actor, gettext_lazy("retry quarantined mail"))
     with transaction.atomic():
         current = InboundMessage.objects.select_for_update().get(pk=message.pk)
-        if current.status != MessageStatus.QUARANTINED:
+        if current.status != MailMessageStatus.QUARANTINED:
             raise Conflict(
                 _("Only a quarantined message can be retried."),
                 {"status": [_("the message is %(status)s") % {"status": current.status}]},
             )
-        InboundMessage.objects.filter(pk=message.pk).update(status=MessageStatus.RECEIVED)
-        current.status = MessageStatus.RECEIVED
+        InboundMessage.objects.filter(pk=message.pk).update(status=MailMessageStatus.RECEIVED)
+        current.status = MailMessageStatus.RECEIVED
         journal.record(actor, current, "retried", {"status": ["quarantined", "received"]})
     return process(current)
 
@@ -297,11 +297,11 @@ def discard(actor, message: InboundMessage, *, reason: str = "") -> InboundMessa
     """Give up on a quarantined message; its raw file stays (nothing received is deleted)."""
     require_admin(actor, gettext_lazy("discard quarantined mail"))
     current = InboundMessage.objects.select_for_update().get(pk=message.pk)
-    if current.status != MessageStatus.QUARANTINED:
+    if current.status != MailMessageStatus.QUARANTINED:
         raise Conflict(
             _("Only a quarantined message can be discarded."),
             {"status": [_("the message is %(status)s") % {"status": current.status}]},
         )
-    _mark(current, MessageStatus.DISCARDED)
+    _mark(current, MailMessageStatus.DISCARDED)
     journal.record(actor, current, "discarded", {"status": ["quarantined", "discarded"]}, reason)
     return current

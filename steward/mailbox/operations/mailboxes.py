@@ -11,7 +11,7 @@ from steward.core import journal
 from steward.core.concurrency import save_versioned
 from steward.core.errors import Conflict, ValidationError
 from steward.core.operations import full_clean, require_admin
-from steward.mailbox.choices import Security
+from steward.mailbox.choices import MailSecurity
 from steward.mailbox.models import Mailbox
 
 FIELDS = [
@@ -38,7 +38,7 @@ def _check(mailbox: Mailbox) -> None:
     if mailbox.imap_host and not mailbox.username:
         raise ValidationError.field("username", _("A mailbox read over IMAP needs a user name."))
     if mailbox.imap_host and mailbox.imap_port is None:
-        mailbox.imap_port = 993 if mailbox.security == Security.SSL else 143
+        mailbox.imap_port = 993 if mailbox.security == MailSecurity.SSL else 143
     full_clean(mailbox)
 
 
