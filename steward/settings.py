@@ -217,9 +217,7 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("STEWARD_OUTBOX_RETRY_BASE_SECONDS", default
 STEWARD_WEBHOOK_TIMEOUT = env.int("STEWARD_WEBHOOK_TIMEOUT", default=10)
 STEWARD_WEBHOOK_DISABLE_AFTER = env.int("STEWARD_WEBHOOK_DISABLE_AFTER", default=5)
 STEWARD_MAIL_MAX_BYTES = env.int("STEWARD_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
-STEWARD_MAIL_AUTHSERV_IDS = [
-    s.lower() for s in env.list("STEWARD_MAIL_AUTHSERV_IDS", default=[])
-]
+STEWARD_MAIL_AUTHSERV_IDS = [s.lower() for s in env.list("STEWARD_MAIL_AUTHSERV_IDS", default=[])]
 STEWARD_MAIL_LOOP_ID = env.str(
     "STEWARD_MAIL_LOOP_ID", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "steward"
 )

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from steward.core.registry import NavEntry
 from steward.mailbox.models import InboundMessage, Mailbox
 
-ADMIN: list = []
+
+def _is_admin(user) -> bool:
+    return user.is_authenticated and user.is_admin
+
+
+ADMIN = [NavEntry("mail", _("Mail"), "mailbox:mailboxes", order=70, visible=_is_admin)]
 
 
 def reply_to(record_type: str, record_id: str) -> str:

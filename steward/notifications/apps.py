@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
+        from steward.core.registry import NavEntry
 
         journal.describe(requeued=_("Sent again"), attempts=_("Attempts"), to_address=_("Address"))
 
@@ -28,5 +29,14 @@ class NotificationsConfig(AppConfig):
                 description=_("In-app notifications and the email outbox."),
                 switchable=False,
                 order=20,
+                admin=[
+                    NavEntry(
+                        "webhooks",
+                        _("Webhooks"),
+                        "notifications:webhooks",
+                        order=72,
+                        visible=lambda user: user.is_authenticated and user.is_admin,
+                    )
+                ],
             )
         )

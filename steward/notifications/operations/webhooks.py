@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -248,6 +249,7 @@ def delivery_failed(webhook_id: int) -> bool:
             count=webhook.failures_in_a_row,
             url=webhook.url,
         ),
+        link=reverse("notifications:webhook", args=[webhook.pk]),
     )
     _forget()
     return True
