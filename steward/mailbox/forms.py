@@ -24,7 +24,9 @@ class MailboxForm(forms.Form):
         help_text=_("Empty when the mail server pipes messages in (ingest_mail)"),
     )
     imap_port = forms.IntegerField(label=_("Port"), required=False, min_value=1, max_value=65535)
-    security = forms.ChoiceField(label=_("Security"), choices=MailSecurity.choices)
+    security = forms.ChoiceField(
+        label=_("Security"), choices=MailSecurity.choices, initial=MailSecurity.SSL
+    )
     username = forms.CharField(label=_("User name"), required=False, max_length=255)
     auth = forms.ChoiceField(label=_("Sign-in"), choices=MailAuthKind.choices)
     secret = forms.CharField(
@@ -42,7 +44,9 @@ class MailboxForm(forms.Form):
         label=_("Group of new tickets"), required=False, queryset=SupportGroup.objects.none()
     )
     new_senders = forms.ChoiceField(
-        label=_("Mail from unknown senders"), choices=MailNewSenders.choices
+        label=_("Mail from unknown senders"),
+        choices=MailNewSenders.choices,
+        initial=MailNewSenders.REJECT,
     )
     new_sender_organization = forms.ModelChoiceField(
         label=_("Organization of new requesters"),

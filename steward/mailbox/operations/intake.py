@@ -145,7 +145,11 @@ def process(message: InboundMessage) -> InboundMessage:
 def _quarantine(message, reason: str, parsed: parsing.ParsedMail | None = None):
     fields = {"reason": reason[:2000], "attempts": message.attempts + 1}
     if parsed is not None:
-        fields |= {"from_address": parsed.from_address[:320], "subject": parsed.subject}
+        fields |= {
+            "from_address": parsed.from_address[:320],
+            "subject": parsed.subject,
+            "html": parsed.html,
+        }
     log.warning("mailbox: message %s quarantined: %s", message.pk, reason)
     return _mark(message, MailMessageStatus.QUARANTINED, **fields)
 
