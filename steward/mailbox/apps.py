@@ -9,7 +9,8 @@ class MailboxConfig(AppConfig):
 
     def ready(self):
         from steward.core.practices import Practice, register_practice
-        from steward.mailbox import jobs  # noqa: F401 (the worker's tasks)
+        from steward.core.registry import DemoStep
+        from steward.mailbox import demo, jobs  # noqa: F401 (jobs: the worker's tasks)
         from steward.mailbox import registrations as r
         from steward.notifications import headers
 
@@ -33,5 +34,6 @@ class MailboxConfig(AppConfig):
                 on_by_default=True,
                 order=85,
                 admin=r.ADMIN,
+                demo=[DemoStep("mailbox", demo.load, order=70)],
             )
         )
