@@ -246,7 +246,13 @@ class WebhookDelivery(models.Model):
     """One event on its way to one subscription: the exact body that is signed and sent,
     and the outbox's bookkeeping (the same columns as :class:`OutboundEmail`)."""
 
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    #: No constraint in the database: an event is written in the transaction of the change that
+    #: caused it, and a subscription removed meanwhile by another process must not make that
+    #: change fail at commit. Removing a subscription through the ORM removes its deliveries;
+    #: the sender skips a delivery whose subscription is gone.
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
+    )
     event = models.CharField(max_length=100)
     body = models.TextField(help_text="The JSON sent, byte for byte")
     status = models.CharField(

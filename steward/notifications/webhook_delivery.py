@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from steward.notifications import delivery, webhooks
 from steward.notifications.delivery import Outcome
-from steward.notifications.models import WebhookDelivery
+from steward.notifications.models import Webhook, WebhookDelivery
 from steward.notifications.operations import webhooks as webhook_ops
 
 
@@ -20,8 +20,11 @@ def attempt(delivery_id: int, *, now: datetime | None = None) -> Outcome:
     until = delivery.claim(delivery_id, now, model=WebhookDelivery)
     if until is None:
         return Outcome.SKIPPED
-    row = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
-    hook = row.webhook
+    row = WebhookDelivery.objects.get(pk=delivery_id)
+    hook = Webhook.objects.filter(pk=row.webhook_id).first()
+    if hook is None:  # the subscription was removed after the event was written
+        exc = webhooks.TargetRefused("the subscription was removed")
+        return delivery.record_failure(row, until, exc, permanent=True)
     if not hook.is_active and row.event != "ping":
         exc = webhooks.TargetRefused("the subscription is switched off")
         return delivery.record_failure(row, until, exc, permanent=True)

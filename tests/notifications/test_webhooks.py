@@ -185,3 +185,14 @@ def test_a_test_delivery_reaches_the_receiver(
         ops.test_webhook(admin_user, hook)
     assert [r["event"] for r in receiver.received] == ["ping"]
     assert receiver.received[0]["verified"]
+
+
+def test_a_subscription_removed_in_another_process_does_not_break_the_next_change(
+    hook, admin_user, make_user
+):
+    from steward.notifications.operations import webhooks as webhook_ops
+
+    webhook_ops._active()  # this process has the subscription in its list
+    Webhook.objects.filter(pk=hook.pk).delete()  # removed elsewhere, the list not yet renewed
+    make_user("after", roles=[Role.AGENT])  # any journaled change is an event
+    assert not WebhookDelivery.objects.exists()

@@ -64,6 +64,11 @@ def emit(entry) -> list[WebhookDelivery]:
         return []
     event = event_name(entry.record_type, entry.action)
     wanted = [pk for pk, patterns in subscriptions if matches(patterns, event)]
+    if wanted:
+        # the list may be a few seconds old: only subscriptions that are still there and on
+        wanted = list(
+            Webhook.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)
+        )
     if not wanted:
         return []
     body = webhooks.body_for(
