@@ -11,7 +11,7 @@ STEWARD_PORT ?=
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test venv dev-venv semantic lint format migrate demo chromium redis gettext pdftools messages translations lock openapi check-openapi clean
+.PHONY: run test venv dev-venv semantic lint format migrate demo chromium dovecot redis gettext pdftools messages translations lock openapi check-openapi clean
 
 ## Dependencies come from the lock files, every file checked against its hash, so two machines
 ## install the same versions; then Steward itself without resolving anything again.
@@ -83,6 +83,15 @@ messages: venv gettext
 translations: venv gettext
 	$(PY) manage.py translations
 
+## Debian's Dovecot: the IMAP server the mail tests fetch from (each test session starts its own,
+## on a free loopback port, with a configuration of its own; the system service is not used).
+dovecot:
+	@if ! test -x /usr/sbin/dovecot; then \
+		echo "Installing Debian's dovecot-imapd"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $$SUDO apt-get install -y -qq dovecot-imapd; \
+	fi
+
 ## Debian's redis-server for the tests that use Redis (each test session starts its own).
 redis:
 	@if ! command -v redis-server >/dev/null; then \
@@ -112,7 +121,7 @@ format: dev-venv
 	$(VENV)/bin/ruff check --fix .
 
 ## Set up and run the whole test suite (lint, then pytest on SQLite, or on DATABASE_URL if set).
-test: dev-venv chromium redis pdftools messages lint
+test: dev-venv chromium redis dovecot pdftools messages lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 openapi: dev-venv

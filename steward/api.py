@@ -13,7 +13,9 @@ from steward.fulfilment.api import router as fulfilment_router
 from steward.improvement.api import router as improvement_router
 from steward.incidents.api import router as incidents_router
 from steward.knowledge.api import router as knowledge_router
+from steward.mailbox.api import router as mailbox_router
 from steward.notifications.api import router as notifications_router
+from steward.notifications.api_webhooks import router as webhooks_router
 from steward.ownership.api import router as ownership_router
 from steward.ownership.practice_api import router as practices_router
 from steward.people.api import router as people_router
@@ -69,6 +71,7 @@ api.add_router("", people_router)
 api.add_router("/services", services_router)
 api.add_router("", cmdb_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("", webhooks_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/sla-definitions", sla_router)
 api.add_router("/sla-reports", sla_reports_router)
@@ -82,6 +85,7 @@ api.add_router("", knowledge_router)
 api.add_router("", approvals_router)
 api.add_router("", fulfilment_router)
 api.add_router("", satisfaction_router)
+api.add_router("", mailbox_router)
 api.add_router("/kpis", reporting_router)
 api.add_router("/dashboards", dashboards_router)
 api.add_router("/service-reviews", reviews_router)

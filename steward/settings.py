@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "steward.knowledge",
     "steward.satisfaction",
     "steward.portal",
+    "steward.mailbox",
     "steward.reporting",
     "steward.improvement",
     "steward.reviews",
@@ -208,6 +209,18 @@ EMAIL_TIMEOUT = env.int("STEWARD_EMAIL_TIMEOUT", default=20)
 #: Outbox delivery: attempts before a message is marked failed, and the first retry delay.
 OUTBOX_MAX_ATTEMPTS = env.int("STEWARD_OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_RETRY_BASE_SECONDS = env.int("STEWARD_OUTBOX_RETRY_BASE_SECONDS", default=30)
+#: Mail in (steward/mailbox): the largest message processed (larger ones wait in quarantine),
+#: the authserv-ids of our own receiving servers whose Authentication-Results "pass" count,
+#: and the X-Loop value Steward writes on its mail and recognises coming back.
+#: Webhooks: the seconds a receiver has to answer, and the deliveries in a row that may fail
+#: every attempt before a subscription switches itself off.
+STEWARD_WEBHOOK_TIMEOUT = env.int("STEWARD_WEBHOOK_TIMEOUT", default=10)
+STEWARD_WEBHOOK_DISABLE_AFTER = env.int("STEWARD_WEBHOOK_DISABLE_AFTER", default=5)
+STEWARD_MAIL_MAX_BYTES = env.int("STEWARD_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+STEWARD_MAIL_AUTHSERV_IDS = [s.lower() for s in env.list("STEWARD_MAIL_AUTHSERV_IDS", default=[])]
+STEWARD_MAIL_LOOP_ID = env.str(
+    "STEWARD_MAIL_LOOP_ID", default=DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "steward"
+)
 
 # --- security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -267,7 +280,7 @@ STEWARD_INCIDENT_AUTO_CLOSE_DAYS = env.int("STEWARD_INCIDENT_AUTO_CLOSE_DAYS", d
 STEWARD_ATTACHMENT_MAX_BYTES = env.int("STEWARD_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 #: Satisfaction: a survey link works this many days; a person gets at most one survey in this
-#: many days; a score below this (1–2 by default) opens a follow-up for the group's manager.
+#: many days; a score below this (1 or 2 by default) opens a follow-up for the group's manager.
 STEWARD_SURVEY_DAYS = env.int("STEWARD_SURVEY_DAYS", default=14)
 STEWARD_SURVEY_MIN_DAYS = env.int("STEWARD_SURVEY_MIN_DAYS", default=7)
 STEWARD_SURVEY_FOLLOW_UP_BELOW = env.int("STEWARD_SURVEY_FOLLOW_UP_BELOW", default=3)

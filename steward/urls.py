@@ -28,6 +28,7 @@ urlpatterns = [
     path("requests/", include("steward.fulfilment.urls")),
     path("satisfaction/", include("steward.satisfaction.urls")),
     path("portal/", include("steward.portal.urls")),
+    path("mail/", include("steward.mailbox.urls")),
     path("changes/", include("steward.changes.urls")),
     path("reports/", include("steward.reporting.urls")),
     path("service-reviews/", include("steward.reviews.urls")),

@@ -97,7 +97,7 @@ def record(
     """Append one journal entry about ``obj`` (``comment``: a person's words, or the system's
     as a :class:`Text`)."""
     comment, comment_text = _comment(comment)
-    return JournalEntry.objects.create(
+    entry = JournalEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         record_type=obj._meta.label_lower,
         record_id=str(obj.pk),
@@ -107,6 +107,15 @@ def record(
         comment=comment,
         comment_text=comment_text,
     )
+    for listener in listeners:
+        listener(entry)
+    return entry
+
+
+#: Called with each entry just written, inside the writer's transaction: the webhooks
+#: (``notifications``) turn entries into events this way, without core knowing them. A
+#: listener writes only outbox rows, which commit or roll back with the entry.
+listeners: list = []
 
 
 def record_many(actor, objs: Iterable[models.Model], action: str, comment: str | Text = "") -> int:
@@ -126,6 +135,10 @@ def record_many(actor, objs: Iterable[models.Model], action: str, comment: str |
         for o in objs
     ]
     JournalEntry.objects.bulk_create(entries, batch_size=2000)
+    if listeners:
+        for entry in entries:
+            for listener in listeners:
+                listener(entry)
     return len(entries)
 
 

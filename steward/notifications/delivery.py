@@ -20,11 +20,13 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import BadHeaderError, EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.utils import timezone
 
+from steward.notifications import headers
 from steward.notifications.choices import EmailStatus
+from steward.notifications.mail_html import as_html
 from steward.notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -59,44 +61,71 @@ def due(now: datetime) -> Q:
     )
 
 
-def claim(email_id: int, now: datetime) -> datetime | None:
-    """Take the row for this worker; returns the lease end, or None if it is not ours to send."""
+def claim(email_id: int, now: datetime, *, model=OutboundEmail) -> datetime | None:
+    """Take the row for this worker; returns the lease end, or None if it is not ours to send.
+    ``model``: the outbox table (``OutboundEmail``, or ``WebhookDelivery``: one engine, the
+    same columns)."""
     until = now + lease()
-    taken = OutboundEmail.objects.filter(due(now), pk=email_id).update(
+    taken = model.objects.filter(due(now), pk=email_id).update(
         status=EmailStatus.SENDING, claimed_until=until
     )
     return until if taken == 1 else None
 
 
 def _send(row: OutboundEmail, connection) -> None:
-    message = EmailMessage(
-        subject=row.subject,
+    message = EmailMultiAlternatives(
+        subject=headers.subject(row),
         body=row.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.to_address],
-        headers={"Message-ID": row.message_id},
+        headers=headers.for_row(row),
         connection=connection,
     )
+    message.attach_alternative(as_html(row), "text/html")
     # Opened here, send_messages leaves it open: a round of deliver_due reuses one connection.
     connection.open()
     if message.send(fail_silently=False) != 1:
         raise smtplib.SMTPException("the mail backend reported the message as not sent")
 
 
-def _record_failure(row: OutboundEmail, until: datetime, exc: Exception) -> Outcome:
+def record_failure(row, until: datetime, exc: Exception, *, permanent: bool = False) -> Outcome:
+    """A failed attempt on ``row`` (an outbox row of either table): pending again after the
+    backoff, or failed after the last allowed attempt (or at once when ``permanent``)."""
     attempts = row.attempts + 1
     error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
     now = timezone.now()
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         outcome, changes = Outcome.FAILED, {"status": EmailStatus.FAILED}
     else:
         outcome = Outcome.RETRY
         changes = {"status": EmailStatus.PENDING, "next_attempt_at": now + backoff(attempts)}
-    mine = OutboundEmail.objects.filter(pk=row.pk, status=EmailStatus.SENDING, claimed_until=until)
+    mine = type(row).objects.filter(pk=row.pk, status=EmailStatus.SENDING, claimed_until=until)
     if not mine.update(attempts=attempts, last_error=error, claimed_until=None, **changes):
-        log.warning("outbox: lost the lease on email %s before recording its failure", row.pk)
-    log.warning("outbox: email %s attempt %s failed (%s): %s", row.pk, attempts, outcome, error)
+        log.warning(
+            "outbox: lost the lease on %s %s before recording its failure",
+            type(row).__name__,
+            row.pk,
+        )
+    log.warning(
+        "outbox: %s %s attempt %s failed (%s): %s",
+        type(row).__name__,
+        row.pk,
+        attempts,
+        outcome,
+        error,
+    )
     return outcome
+
+
+def record_sent(row, until: datetime, **fields) -> bool:
+    """The row was delivered; False when its lease had run out (another worker may send it)."""
+    mine = type(row).objects.filter(pk=row.pk, status=EmailStatus.SENDING, claimed_until=until)
+    done = mine.update(
+        status=EmailStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error="", **fields
+    )
+    if not done:
+        log.warning("outbox: %s %s was sent after its lease ran out", type(row).__name__, row.pk)
+    return bool(done)
 
 
 def _close(connection) -> None:
@@ -126,16 +155,14 @@ def attempt(
     connection = connection or get_connection(fail_silently=False)
     try:
         _send(row, connection)
+    except BadHeaderError as exc:  # a line break in a header: no retry can send it safely
+        return record_failure(row, until, exc, permanent=True), exc
     except Exception as exc:  # any failure to send is recorded and retried, never raised
-        return _record_failure(row, until, exc), exc
+        return record_failure(row, until, exc), exc
     finally:
         if own:
             _close(connection)
-    mine = OutboundEmail.objects.filter(pk=row.pk, status=EmailStatus.SENDING, claimed_until=until)
-    if not mine.update(
-        status=EmailStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
-    ):
-        log.warning("outbox: email %s was sent after its lease ran out", row.pk)
+    record_sent(row, until)
     return Outcome.SENT, None
 
 

@@ -28,3 +28,19 @@ def deliver_emails(email_ids: list[int]) -> dict[str, int]:
 def deliver_due_emails() -> dict[str, int]:
     """Every minute: retries whose backoff has passed, and mail whose task was lost."""
     return delivery.deliver_due()
+
+
+@db_task()
+def deliver_webhooks(delivery_ids: list[int]) -> dict[str, int]:
+    """Send the webhook deliveries one event wrote (enqueued when its transaction commits)."""
+    from steward.notifications import webhook_delivery
+
+    return webhook_delivery.deliver_many(list(delivery_ids))
+
+
+@db_periodic_task(crontab(minute="*"))
+def deliver_due_webhooks() -> dict[str, int]:
+    """Every minute: webhook retries past their backoff, and deliveries whose task was lost."""
+    from steward.notifications import webhook_delivery
+
+    return webhook_delivery.deliver_due()

@@ -172,6 +172,16 @@ class OutboundEmail(models.Model):
     message_id = models.CharField(
         max_length=255, unique=True, default=new_message_id, editable=False
     )
+    #: the record the mail is about: its token goes in the subject and replies find it
+    record_type = models.CharField(max_length=64, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    #: the record's number ("INC0001234"), sent in the subject as "[INC0001234]"
+    record_label = models.CharField(max_length=32, blank=True)
+    #: RFC 3834: "auto-generated" (a notification) or "auto-replied" (an answer to a message);
+    #: empty for mail a person wrote
+    auto_submitted = models.CharField(max_length=16, blank=True)
+    #: the Message-ID this mail answers (an automatic reply to a received message)
+    in_reply_to = models.CharField(max_length=998, blank=True)
     status = models.CharField(
         max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
     )
@@ -191,6 +201,83 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address} ({self.status})"
+
+    @classmethod
+    def permission_filter(cls, user, action):
+        return Q() if user.is_admin else NOTHING
+
+
+class Webhook(models.Model):
+    """A subscription: Steward POSTs the events it names to ``url``, signed with ``secret``.
+
+    Deliveries go through the outbox (:class:`WebhookDelivery`), with the email's claim,
+    lease, retries and backoff. After ``settings.STEWARD_WEBHOOK_DISABLE_AFTER`` deliveries in
+    a row that failed every attempt, the subscription switches itself off and its owner is told.
+    """
+
+    name = models.CharField(max_length=120)
+    url = models.URLField(max_length=2000)
+    #: event types ("incident.created", "incident.*", "*"); see docs/webhooks.md
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=128)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(default=True)
+    #: deliver to loopback, link-local or private addresses (administrators only, journaled)
+    allow_private_target = models.BooleanField(default=False)
+    failures_in_a_row = models.PositiveIntegerField(default=0)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def permission_filter(cls, user, action):
+        return Q() if user.is_admin else NOTHING
+
+
+class WebhookDelivery(models.Model):
+    """One event on its way to one subscription: the exact body that is signed and sent,
+    and the outbox's bookkeeping (the same columns as :class:`OutboundEmail`)."""
+
+    #: No constraint in the database: an event is written in the transaction of the change that
+    #: caused it, and a subscription removed meanwhile by another process must not make that
+    #: change fail at commit. Removing a subscription through the ORM removes its deliveries;
+    #: the sender skips a delivery whose subscription is gone.
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
+    )
+    event = models.CharField(max_length=100)
+    body = models.TextField(help_text="The JSON sent, byte for byte")
+    status = models.CharField(
+        max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_due"),
+            models.Index(fields=["webhook", "-created_at"], name="webhook_log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id} ({self.status})"
 
     @classmethod
     def permission_filter(cls, user, action):

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from steward.notifications import views
+from steward.notifications import views, views_webhooks
 
 app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.notification_read, name="read"),
+    path("webhooks/", views_webhooks.webhook_list, name="webhooks"),
+    path("webhooks/new/", views_webhooks.webhook_edit, name="webhook_new"),
+    path("webhooks/<id:pk>/", views_webhooks.webhook_edit, name="webhook"),
+    path("webhooks/<id:pk>/test/", views_webhooks.webhook_test, name="webhook_test"),
+    path("webhooks/<id:pk>/delete/", views_webhooks.webhook_delete, name="webhook_delete"),
 ]

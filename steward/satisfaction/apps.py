@@ -49,7 +49,8 @@ class SatisfactionConfig(AppConfig):
                         r.my_surveys,
                         order=3,
                         empty=_("No survey waits for you."),
-                        visible=lambda user: user.is_authenticated,
+                        # requesters find theirs on the portal's home, where they land
+                        visible=lambda user: user.is_authenticated and user.is_it,
                         waiting=True,
                     ),
                     HomePanel(

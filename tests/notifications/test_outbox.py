@@ -74,7 +74,9 @@ def test_email_is_delivered_to_the_smtp_server_when_the_change_commits(
     row = OutboundEmail.objects.get(pk=sent.emails[0].pk)
     assert message["Subject"] == "INC0000001 assigned to you"
     assert message["Message-ID"] == row.message_id
-    assert message.get_payload().strip() == "Please look."
+    parts = {p.get_content_type(): p for p in message.walk() if not p.is_multipart()}
+    assert parts["text/plain"].get_payload(decode=True).decode().strip() == "Please look."
+    assert "<p>Please look.</p>" in parts["text/html"].get_payload(decode=True).decode()
     assert (row.status, row.attempts, row.last_error) == (EmailStatus.SENT, 0, "")
     assert row.sent_at is not None
 

@@ -165,6 +165,10 @@ def _write(
                 body=in_language(user.language)[1],
                 created_at=now,
                 next_attempt_at=now,
+                record_type=record_type,
+                record_id=record_id,
+                record_label=str(getattr(record, "number", "") or "")[:32],
+                auto_submitted="auto-generated",
             )
             for user in (*people.values(), *members.values())
             if user.email
@@ -173,16 +177,28 @@ def _write(
     return Notified(notifications, emails)
 
 
-def send_email(to: str, subject: str, body: str) -> OutboundEmail:
-    """Queue system mail to an address that need not belong to a user."""
+def send_email(
+    to: str, subject: str, body: str, *, automatic: bool = False, in_reply_to: str = ""
+) -> OutboundEmail:
+    """Queue system mail to an address that need not belong to a user; ``automatic``: an
+    automatic answer to a message (``Auto-Submitted: auto-replied``, RFC 3834), which
+    ``in_reply_to`` names."""
     try:
         validate_email(to)
     except DjangoValidationError as exc:
         raise ValidationError.field(
             "to", _("%(address)s is not an email address") % {"address": repr(to)}
         ) from exc
+    if any(c in in_reply_to for c in "\r\n"):
+        raise ValidationError.field("in_reply_to", _("A Message-ID is one line."))
     # one statement, in the caller's transaction (or its own)
-    row = OutboundEmail.objects.create(to_address=to, subject=_clean_subject(subject), body=body)
+    row = OutboundEmail.objects.create(
+        to_address=to,
+        subject=_clean_subject(subject),
+        body=body,
+        auto_submitted="auto-replied" if automatic else "",
+        in_reply_to=in_reply_to[:998],
+    )
     _deliver_on_commit([row])
     return row
 
