@@ -48,6 +48,45 @@ def sniff(head: bytes) -> str | None:
     return TEXT
 
 
+#: How much of a file is read to tell its type.
+SNIFF_BYTES = 2048
+
+
+def accepted_type(upload, limit: int) -> str:
+    """The content type of ``upload`` (a Django UploadedFile) when the attachment rules accept
+    it — not empty, at most ``limit`` bytes, a type on the allow-list by its first bytes — else
+    a ValidationError naming ``file``. Incidents, requests and mail share these rules."""
+    from django.template.defaultfilters import filesizeformat
+
+    from steward.core.errors import ValidationError
+
+    def refused(message, problem):
+        return ValidationError(message, {"file": [problem]})
+
+    if upload is None:
+        raise refused(_("Choose a file."), "is missing")
+    if upload.size > limit:
+        raise refused(
+            _("The file is %(size)s; files up to %(limit)s are accepted.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            f"larger than the limit of {limit} bytes",
+        )
+    if upload.size == 0:
+        raise refused(_("The file is empty: choose a file with something in it."), "is empty")
+    upload.seek(0)
+    content_type = sniff(upload.read(SNIFF_BYTES))
+    upload.seek(0)
+    if content_type is None:
+        raise refused(
+            _(
+                "This kind of file is not accepted: attach an image, a PDF, a text file or an "
+                "Office document."
+            ),
+            "this kind of file is not accepted (images, PDF, text and Office files are)",
+        )
+    return content_type
+
+
 def clean_name(name: str) -> str:
     """A display name without paths, control characters or quotes; never empty."""
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]

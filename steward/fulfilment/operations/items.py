@@ -9,7 +9,6 @@ import secrets
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -45,7 +44,6 @@ from steward.fulfilment.workflow import ITEM, TASK
 from steward.notifications.operations import notify
 
 ATTACHMENT_DIR = "request-attachments"
-SNIFF_BYTES = 2048
 COMMENT_MAX = 10_000
 
 
@@ -369,34 +367,9 @@ def add_comment(actor, item: RequestedItem, *, body: str, visibility: str = Visi
 
 
 def store_upload(actor, upload, *, item, visibility) -> RequestAttachment:
-    from steward.incidents.attachments import clean_name, sniff
+    from steward.incidents.attachments import accepted_type, clean_name
 
-    limit = settings.STEWARD_ATTACHMENT_MAX_BYTES
-    if upload is None:
-        raise invalid("file", _("Choose a file."), "is missing")
-    if upload.size > limit:
-        raise invalid(
-            "file",
-            _("The file is %(size)s; files up to %(limit)s are accepted.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            f"larger than the limit of {limit} bytes",
-        )
-    if upload.size == 0:
-        raise invalid(
-            "file", _("The file is empty: choose a file with something in it."), "is empty"
-        )
-    upload.seek(0)
-    content_type = sniff(upload.read(SNIFF_BYTES))
-    upload.seek(0)
-    if content_type is None:
-        raise invalid(
-            "file",
-            _(
-                "This kind of file is not accepted: attach an image, a PDF, a text file or an "
-                "Office document."
-            ),
-            "this kind of file is not accepted (images, PDF, text and Office files are)",
-        )
+    content_type = accepted_type(upload, settings.STEWARD_ATTACHMENT_MAX_BYTES)
     stored = default_storage.save(f"{ATTACHMENT_DIR}/{secrets.token_hex(20)}", upload)
     attachment = RequestAttachment(
         item=item,

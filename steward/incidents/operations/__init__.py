@@ -2,6 +2,7 @@
 watchers, handovers and major incidents. Each runs in one transaction, authorizes, and writes
 the journal. Callers import this package; the modules group the operations by topic."""
 
+from steward.incidents.attachments import SNIFF_BYTES
 from steward.incidents.operations.canned_replies import (
     create_canned_reply,
     delete_canned_reply,
@@ -24,7 +25,6 @@ from steward.incidents.operations.common import (
 from steward.incidents.operations.communication import (
     ATTACHMENT_DIR,
     MENTION,
-    SNIFF_BYTES,
     add_attachment,
     add_comment,
     add_watcher,

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -226,7 +225,6 @@ def remove_watcher(actor, incident: Incident, user: User) -> None:
 # --- attachments ------------------------------------------------------------------------------
 
 ATTACHMENT_DIR = "incident-attachments"
-SNIFF_BYTES = 2048
 
 
 def attachment_limit() -> int:
@@ -237,7 +235,7 @@ def attachment_limit() -> int:
 def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visibility.INTERNAL):
     """Store ``upload`` (a Django UploadedFile) under a random name after checking its size and
     its sniffed content type. Requesters may attach to incidents they see, publicly only."""
-    from steward.incidents.attachments import clean_name, sniff
+    from steward.incidents.attachments import accepted_type, clean_name
 
     if visibility not in Visibility.values:
         raise invalid(
@@ -254,30 +252,7 @@ def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visib
             )
     else:
         require(actor, "change", incident)
-    limit = attachment_limit()
-    if upload.size > limit:
-        raise invalid(
-            "file",
-            _("The file is %(size)s; files up to %(limit)s are accepted.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            f"larger than the limit of {limit} bytes",
-        )
-    if upload.size == 0:
-        raise invalid(
-            "file", _("The file is empty: choose a file with something in it."), "is empty"
-        )
-    upload.seek(0)
-    content_type = sniff(upload.read(SNIFF_BYTES))
-    upload.seek(0)
-    if content_type is None:
-        raise invalid(
-            "file",
-            _(
-                "This kind of file is not accepted: attach an image, a PDF, a text file or an "
-                "Office document."
-            ),
-            "this kind of file is not accepted (images, PDF, text and Office files are)",
-        )
+    content_type = accepted_type(upload, attachment_limit())
     stored = default_storage.save(f"{ATTACHMENT_DIR}/{secrets.token_hex(20)}", upload)
     attachment = Attachment(
         incident=incident,
