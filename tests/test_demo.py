@@ -179,7 +179,17 @@ def test_the_database_tells_the_planned_story(loaded):
     opened = [
         e for e in demo.events(loaded_at.astimezone(demo_history.ZONE).date()) if e.kind == "open"
     ]
-    titles = list(Incident.objects.order_by("number").values_list("title", flat=True))
+    from steward.mailbox.models import InboundMessage
+
+    by_mail = [
+        int(pk)
+        for pk in InboundMessage.objects.filter(record_type="incidents.incident").values_list(
+            "record_id", flat=True
+        )
+    ]
+    titles = list(
+        Incident.objects.exclude(pk__in=by_mail).order_by("number").values_list("title", flat=True)
+    )
     assert titles == [e.data["title"] for e in opened[: len(titles)]]
     assert len(titles) >= len([e for e in opened if e.at <= loaded_at])
 

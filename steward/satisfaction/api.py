@@ -4,9 +4,12 @@ results (``GET /csat``, ``GET /surveys?mine=false``) and the follow-ups of low s
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from pydantic import StringConstraints
 
 from steward.core.api_input import Id
 from steward.core.api_support import ERRORS, PageParams, named_ref, page_of, paginate, person_brief
@@ -27,6 +30,9 @@ from steward.satisfaction.schemas import (
 )
 
 router = Router(tags=["satisfaction"])
+
+#: A survey link's token: URL-safe base64 (``satisfaction.tokens``); anything else is no token.
+SurveyToken = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,100}$")]
 
 
 def _state(survey: Survey, now=None) -> str:
@@ -125,7 +131,7 @@ def list_surveys(request, filters: Query[SurveyListQuery], page: Query[PageParam
     response={200: SurveyOut, **ERRORS},
     summary="A survey, by the token of its link",
 )
-def get_survey(request, token: str):
+def get_survey(request, token: SurveyToken):
     """The token is the credential: whoever holds the link reads the survey (404 for an
     unknown token)."""
     return survey_out(ops.survey_for_token(token), token)
@@ -136,7 +142,7 @@ def get_survey(request, token: str):
     response={200: SurveyOut, **ERRORS},
     summary="Answer a survey (once)",
 )
-def answer_survey(request, token: str, payload: SurveyAnswerIn):
+def answer_survey(request, token: SurveyToken, payload: SurveyAnswerIn):
     """``{"score": 1-5, "comment": str}``. Once: a second answer is 409 "already answered",
     as is an expired survey."""
     survey = ops.answer(request.auth, token, score=payload.score, comment=payload.comment)

@@ -99,6 +99,11 @@ CONFIG = {
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
         },
         {
+            # the satisfaction results' period: `from` before `to`
+            "include-name": "GET /api/v1/csat",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
             # Other reads refuse nothing but what their parameters' schemas describe: a 422 for
             # a query value the document calls valid means the document is wrong.
             "include-method": "GET",

@@ -138,7 +138,8 @@ def test_follow_up_pages_and_closing(sat, offered, client_for):
 
 def test_home_panels(sat, offered, client_for):
     survey, token = offered()
-    home = client_for(sat["people"]["requester"]).get("/").content.decode()
+    # a requester's open survey is on the portal's home, where they land
+    home = client_for(sat["people"]["requester"]).get("/portal/").content.decode()
     assert f"/satisfaction/s/{token}/" in home
     ops.answer(None, token, score=1)
     home = client_for(sat["people"]["manager"]).get("/").content.decode()
