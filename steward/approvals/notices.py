@@ -78,34 +78,19 @@ def _ask(actor, request, person, instance, subject_line: Text, opening: Text) ->
     )
 
 
-def asked(actor, request, instance, excluded: set[int], now) -> int:
-    """Tell the people who may decide a step that opened (and their active delegates); the
-    number of people told."""
-    people = deciders(request, excluded)
-    who = getattr(request.requested_by, "display_name", "") or ""
-    subject_line = Text(
-        gettext_noop("Approval asked: %(label)s (%(step)s)"),
-        label=request.subject_label,
-        step=request.name,
-    )
+def _ask_all(actor, request, instance, people, excluded, now, subject_line, own, standing_in):
+    """Ask each of ``people`` (``own``: the opening they read) and each active delegate of
+    theirs who is not excluded (``standing_in``: a msgid with ``%(label)s``, ``%(step)s`` and
+    ``%(away)s``, the people they stand in for); the number of people told."""
     told = 0
     for person in people:
-        opening = Text(
-            gettext_noop("%(label)s waits for your approval (step: %(step)s). Asked by %(who)s."),
-            label=request.subject_label,
-            step=request.name,
-            who=who or "Steward",
-        )
-        _ask(actor, request, person, instance, subject_line, opening)
+        _ask(actor, request, person, instance, subject_line, own)
         told += 1
     for delegate, away in stand_ins(people, now).items():
         if delegate.pk in excluded:
             continue
         opening = Text(
-            gettext_noop(
-                "%(label)s waits for the approval of %(away)s (step: %(step)s), for whom you "
-                "stand in."
-            ),
+            standing_in,
             label=request.subject_label,
             step=request.name,
             away=", ".join(p.display_name for p in away),
@@ -115,42 +100,65 @@ def asked(actor, request, instance, excluded: set[int], now) -> int:
     return told
 
 
+def asked(actor, request, instance, excluded: set[int], now) -> int:
+    """Tell the people who may decide a step that opened (and their active delegates); the
+    number of people told."""
+    who = getattr(request.requested_by, "display_name", "") or ""
+    subject_line = Text(
+        gettext_noop("Approval asked: %(label)s (%(step)s)"),
+        label=request.subject_label,
+        step=request.name,
+    )
+    own = Text(
+        gettext_noop("%(label)s waits for your approval (step: %(step)s). Asked by %(who)s."),
+        label=request.subject_label,
+        step=request.name,
+        who=who or "Steward",
+    )
+    return _ask_all(
+        actor,
+        request,
+        instance,
+        deciders(request, excluded),
+        excluded,
+        now,
+        subject_line,
+        own,
+        gettext_noop(
+            "%(label)s waits for the approval of %(away)s (step: %(step)s), for whom you stand in."
+        ),
+    )
+
+
 def reminded(request, instance, excluded: set[int], now) -> int:
     """Remind the people who may still decide a pending step (and their delegates)."""
-    people = [
-        p
-        for p in deciders(request, excluded)
-        if not request.approvers.filter(decided_by=p).exists()
-    ]
+    decided = set(
+        request.approvers.filter(decided_by__isnull=False).values_list("decided_by", flat=True)
+    )
+    people = [p for p in deciders(request, excluded) if p.pk not in decided]
     subject_line = Text(
         gettext_noop("Reminder: %(label)s waits for your approval (%(step)s)"),
         label=request.subject_label,
         step=request.name,
     )
-    told = 0
-    for person in people:
-        opening = Text(
+    return _ask_all(
+        None,
+        request,
+        instance,
+        people,
+        excluded,
+        now,
+        subject_line,
+        Text(
             gettext_noop("%(label)s still waits for your approval (step: %(step)s)."),
             label=request.subject_label,
             step=request.name,
-        )
-        _ask(None, request, person, instance, subject_line, opening)
-        told += 1
-    for delegate, away in stand_ins(people, now).items():
-        if delegate.pk in excluded:
-            continue
-        opening = Text(
-            gettext_noop(
-                "%(label)s still waits for the approval of %(away)s (step: %(step)s), for whom "
-                "you stand in."
-            ),
-            label=request.subject_label,
-            step=request.name,
-            away=", ".join(p.display_name for p in away),
-        )
-        _ask(None, request, delegate, instance, subject_line, opening)
-        told += 1
-    return told
+        ),
+        gettext_noop(
+            "%(label)s still waits for the approval of %(away)s (step: %(step)s), for whom "
+            "you stand in."
+        ),
+    )
 
 
 def escalated(request, recipients, days: int) -> None:
