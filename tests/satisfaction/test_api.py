@@ -87,12 +87,24 @@ def test_bad_answers_are_422_naming_the_field_and_write_nothing(sat, offered, ap
     assert survey.answered_at is None
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 43, "A" * 300])
+@pytest.mark.parametrize("token", ["x" * 43, "A" * 60])
 def test_unknown_tokens_answer_404(sat, offered, api_as, token):
     offered()
     client = api_as(sat["people"]["requester"])
     assert client.get(f"surveys/{token}")[0] == 404
     assert client.post(f"surveys/{token}", {"score": 5})[0] == 404
+    assert not Survey.objects.filter(answered_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("token", ["nope", "A" * 300, "bad.token.with.dots"])
+def test_tokens_that_cannot_be_a_link_are_422_naming_the_token(sat, offered, api_as, token):
+    offered()
+    client = api_as(sat["people"]["requester"])
+    for status, answer in (
+        client.get(f"surveys/{token}"),
+        client.post(f"surveys/{token}", {"score": 5}),
+    ):
+        assert status == 422 and "token" in answer["error"]["fields"], answer
     assert not Survey.objects.filter(answered_at__isnull=False).exists()
 
 
