@@ -38,10 +38,7 @@ class UsernameField(forms.CharField):
         value = super().clean(value).strip()
         if not value:
             return None
-        user = (
-            User.objects.filter(username=value).first()
-            or User.objects.filter(email__iexact=value).exclude(email="").first()
-        )
+        user = User.objects.filter(username=value).first() or User.objects.with_email(value).first()
         if user is None:
             raise forms.ValidationError(_("No one has this username or email address."))
         return user

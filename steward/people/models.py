@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from steward.core.models import VersionedModel
@@ -23,7 +24,13 @@ def validate_time_zone(value: str) -> None:
 
 
 class UserQuerySet(RestrictedQuerySet):
-    pass
+    def with_email(self, address: str):
+        """The user whose address is ``address``, whatever its case: one lookup on the unique
+        index of ``LOWER(email)`` (mail intake, sign-in by address, uniqueness checks)."""
+        address = (address or "").strip().lower()
+        if not address:
+            return self.none()
+        return self.annotate(email_key=Lower("email")).filter(email_key=address).exclude(email="")
 
 
 class StewardUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -85,8 +92,9 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         constraints = [
+            # case-insensitive, and the index ``UserQuerySet.with_email`` looks up
             models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="people_user_email_unique"
+                Lower("email"), condition=~Q(email=""), name="people_user_email_unique"
             )
         ]
 

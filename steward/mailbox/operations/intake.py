@@ -134,6 +134,8 @@ def process(message: InboundMessage) -> InboundMessage:
             current = InboundMessage.objects.select_for_update().get(pk=message.pk)
             if current.status != MailMessageStatus.RECEIVED:
                 return current  # another worker processed it meanwhile
+            if InboundMessage.mailbox.is_cached(message):  # the caller's: not read again
+                current.mailbox = message.mailbox
             return _act(current, parsed)
     except DomainError as exc:
         return _quarantine(message, f"{type(exc).__name__}: {exc}", parsed)
@@ -175,7 +177,7 @@ def _act(message: InboundMessage, parsed: parsing.ParsedMail) -> InboundMessage:
             "the sender's domain says this message is not from it (SPF/DKIM/DMARC failed)",
             parsed,
         )
-    user = User.objects.filter(email__iexact=parsed.from_address, is_active=True).first()
+    user = User.objects.with_email(parsed.from_address).filter(is_active=True).first()
     found = threads.thread_of(parsed)
     if user is None:
         if mailbox.new_senders != MailNewSenders.CREATE:

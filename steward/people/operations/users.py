@@ -38,7 +38,7 @@ def create_user(
     else:
         user.set_unusable_password()
     full_clean(user, exclude=["password"])
-    if fields.get("email") and User.objects.filter(email__iexact=fields["email"]).exists():
+    if fields.get("email") and User.objects.with_email(fields["email"]).exists():
         raise ValidationError.field("email", _("another user already has this email address"))
     user.save()
     _write_roles(user, roles)
@@ -93,7 +93,7 @@ def update_user(
     if (
         "email" in changes
         and user.email
-        and (User.objects.filter(email__iexact=user.email).exclude(pk=user.pk).exists())
+        and User.objects.with_email(user.email).exclude(pk=user.pk).exists()
     ):
         raise ValidationError.field("email", _("another user already has this email address"))
     if changes.get("line_manager") is not None and user.line_manager_id == user.pk:
