@@ -15,6 +15,7 @@ from steward.incidents.api import router as incidents_router
 from steward.knowledge.api import router as knowledge_router
 from steward.mailbox.api import router as mailbox_router
 from steward.notifications.api import router as notifications_router
+from steward.notifications.api_mail_templates import router as mail_templates_router
 from steward.notifications.api_webhooks import router as webhooks_router
 from steward.ownership.api import router as ownership_router
 from steward.ownership.practice_api import router as practices_router
@@ -72,6 +73,7 @@ api.add_router("/services", services_router)
 api.add_router("", cmdb_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("", webhooks_router)
+api.add_router("", mail_templates_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/sla-definitions", sla_router)
 api.add_router("/sla-reports", sla_reports_router)

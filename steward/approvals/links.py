@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from steward.core.site import absolute
 
 SALT = "approvals.decision"
 #: fourteen days, in seconds
@@ -36,7 +37,7 @@ def decision_link(request, user, decision: str) -> str:
     """The absolute URL that lets ``user`` decide ``request`` with ``decision`` in one click
     (and one confirmation)."""
     path = reverse("approvals:act", args=[token(request, user, decision)])
-    return settings.STEWARD_SITE_URL + path
+    return absolute(path)
 
 
 def read(value: str) -> Ticket | None:
@@ -46,8 +47,3 @@ def read(value: str) -> Ticket | None:
         return Ticket(int(data["r"]), int(data["u"]), str(data["d"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
-
-
-def absolute(path: str) -> str:
-    """``path`` on the site's address (``STEWARD_SITE_URL``)."""
-    return path if path.startswith(("http://", "https://")) else settings.STEWARD_SITE_URL + path

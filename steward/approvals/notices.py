@@ -13,7 +13,8 @@ from django.utils.translation import gettext_noop
 from steward.approvals import links, registry
 from steward.approvals.choices import Decision, Mode
 from steward.approvals.models import Delegation
-from steward.core.texts import Text
+from steward.core.site import absolute
+from steward.core.texts import Moment, Text
 from steward.notifications.operations import notify
 
 
@@ -66,7 +67,7 @@ def _ask(actor, request, person, instance, subject_line: Text, opening: Text) ->
         opening=opening,
         approve=links.decision_link(request, person, Decision.APPROVED),
         reject=links.decision_link(request, person, Decision.REJECTED),
-        page=links.absolute(_page(request, person, instance)),
+        page=absolute(_page(request, person, instance)),
     )
     notify(
         actor,
@@ -178,7 +179,7 @@ def escalated(request, recipients, days: int) -> None:
             step=request.name,
             label=request.subject_label,
             days=days,
-            page=links.absolute(request.get_absolute_url()),
+            page=absolute(request.get_absolute_url()),
         ),
         link=request.get_absolute_url(),
         record=request,
@@ -199,8 +200,8 @@ def delegated(actor, delegation) -> None:
                 "From %(start)s to %(end)s (UTC), %(delegate)s may decide the approvals asked "
                 "of %(user)s, on their behalf."
             ),
-            start=delegation.starts_at.strftime("%Y-%m-%d %H:%M"),
-            end=delegation.ends_at.strftime("%Y-%m-%d %H:%M"),
+            start=Moment(delegation.starts_at),
+            end=Moment(delegation.ends_at),
             delegate=delegation.delegate.display_name,
             user=delegation.user.display_name,
         ),

@@ -67,6 +67,7 @@ class Practice:
     tracked_types: tuple = ()  # slm.records.TrackedType, read by slm.records
     kpis: tuple = ()  # KPI providers, read by reporting
     approval_subjects: tuple = ()  # approvals.registry.ApprovalSubject, read by approvals
+    mail_events: tuple = ()  # notifications.mail_templates.MailEvent: mail admins may reword
     #: The page (a URL name) where a requester lands after signing in (the portal); the first
     #: practice that is on and names one wins. IT staff land on the start page.
     requester_home: str = ""
@@ -88,6 +89,7 @@ class Practice:
             "tracked_types",
             "kpis",
             "approval_subjects",
+            "mail_events",
         ):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if not self.app:

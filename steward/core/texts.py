@@ -17,13 +17,60 @@ said in the same language as the sentence::
          label=ticket.number, metric=Text(gettext_noop("resolution")),
          state=Text(gettext_noop("breached")))
 
+A point in time is a :class:`Moment`: said in the reader's time zone as well as language (an
+e-mail to a person in Amsterdam says 14:00 where one to London says 13:00)::
+
+    Text(gettext_noop("The link works until %(until)s."), until=Moment(expires_at, "date"))
+
 A Text is stored as JSON (:meth:`as_json`) and rebuilt with :meth:`from_json`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, timezone, translation
+
+
+class Moment:
+    """A point in time in a sentence, said in the time zone and language active when it is
+    rendered (``Text.render`` sets both for the reader). ``style``: ``"datetime"`` or
+    ``"date"``."""
+
+    __slots__ = ("at", "style")
+    FORMATS = {"datetime": "DATETIME_FORMAT", "date": "DATE_FORMAT"}
+
+    def __init__(self, at: dt.datetime, style: str = "datetime"):
+        if style not in self.FORMATS:
+            raise ValueError(f"style must be one of {sorted(self.FORMATS)}")
+        self.at = at if timezone.is_aware(at) else timezone.make_aware(at, dt.UTC)
+        self.style = style
+
+    def render(self, language: str | None = None, tz: str | None = None) -> str:
+        zone = zoneinfo.ZoneInfo(tz) if tz else timezone.get_current_timezone()
+        with translation.override(language or translation.get_language()), timezone.override(zone):
+            return formats.date_format(timezone.localtime(self.at), self.FORMATS[self.style])
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Moment) and (self.at, self.style) == (other.at, other.style)
+
+    def __hash__(self) -> int:
+        return hash((self.at, self.style))
+
+    def __repr__(self) -> str:
+        return f"Moment({self.at.isoformat()!r}, {self.style!r})"
+
+    def as_json(self) -> dict:
+        return {"moment": self.at.isoformat(), "style": self.style}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Moment:
+        return cls(dt.datetime.fromisoformat(data["moment"]), data.get("style", "datetime"))
 
 
 class Text:
@@ -32,19 +79,31 @@ class Text:
     def __init__(self, msgid: str, /, **params):
         self.msgid = msgid
         self.params = {
-            k: v if isinstance(v, int | float | Text) else str(v) for k, v in params.items()
+            k: v if isinstance(v, int | float | Text | Moment) else str(v)
+            for k, v in params.items()
         }
 
-    def render(self, language: str | None = None) -> str:
-        """The sentence in ``language`` (or the active language when None)."""
+    def render(self, language: str | None = None, tz: str | None = None) -> str:
+        """The sentence in ``language`` (or the active language when None), its moments in the
+        time zone ``tz`` (or the active one)."""
+        if tz is not None:
+            with timezone.override(zoneinfo.ZoneInfo(tz)):
+                return self.render(language)
         if language is None:
             return self._format(translation.gettext(self.msgid))
         with translation.override(language):
             return self._format(translation.gettext(self.msgid))
 
+    def said_params(self) -> dict[str, str | int | float]:
+        """The parameters as the active language and time zone say them (the words a mail
+        template's ``{{ name }}`` stands for)."""
+        return {
+            k: v.render() if isinstance(v, Text | Moment) else v for k, v in self.params.items()
+        }
+
     def _format(self, template: str) -> str:
-        # nested Texts are said in the language active here (render() has set it)
-        params = {k: v.render() if isinstance(v, Text) else v for k, v in self.params.items()}
+        # nested Texts and Moments are said in the language and time zone active here
+        params = self.said_params()
         try:
             return template % params if params else template
         except (KeyError, ValueError, TypeError):  # a broken translation: say it in English
@@ -66,22 +125,28 @@ class Text:
         return {
             "msgid": self.msgid,
             "params": {
-                k: v.as_json() if isinstance(v, Text) else v for k, v in self.params.items()
+                k: v.as_json() if isinstance(v, Text | Moment) else v
+                for k, v in self.params.items()
             },
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Text:
-        params = {
-            k: cls.from_json(v) if isinstance(v, dict) and "msgid" in v else v
-            for k, v in data.get("params", {}).items()
-        }
+        params = {k: _param_from_json(v) for k, v in data.get("params", {}).items()}
         return cls(data["msgid"], **params)
 
 
-def render(value, language: str | None = None) -> str:
-    """A plain string as it is; a :class:`Text` in ``language``."""
-    return value.render(language) if isinstance(value, Text) else str(value)
+def _param_from_json(value):
+    if isinstance(value, dict) and "msgid" in value:
+        return Text.from_json(value)
+    if isinstance(value, dict) and "moment" in value:
+        return Moment.from_json(value)
+    return value
+
+
+def render(value, language: str | None = None, tz: str | None = None) -> str:
+    """A plain string as it is; a :class:`Text` in ``language`` and time zone ``tz``."""
+    return value.render(language, tz) if isinstance(value, Text) else str(value)
 
 
 def stored(value) -> dict | None:

@@ -11,7 +11,7 @@ class IncidentsConfig(AppConfig):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, HomePanel, NavEntry, SearchProvider
-        from steward.incidents import demo, jobs, kpis, sla  # noqa: F401  (jobs: Huey's tasks)
+        from steward.incidents import demo, jobs, kpis, mail_events, sla  # noqa: F401  (jobs: Huey's tasks)
         from steward.incidents import registrations as r
 
         journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
@@ -32,6 +32,7 @@ class IncidentsConfig(AppConfig):
                 depends_on=["service_levels"],
                 process_key="incident",
                 on_by_default=True,
+                mail_events=mail_events.EVENTS,
                 order=70,
                 nav=[NavEntry("incidents", _("Incidents"), "incidents:list", order=5)],
                 admin=[

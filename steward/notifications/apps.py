@@ -10,7 +10,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
-        from steward.core.registry import NavEntry
+        from steward.core.registry import DemoStep, NavEntry
+        from steward.notifications import demo
 
         journal.describe(requeued=_("Sent again"), attempts=_("Attempts"), to_address=_("Address"))
 
@@ -29,6 +30,7 @@ class NotificationsConfig(AppConfig):
                 description=_("In-app notifications and the email outbox."),
                 switchable=False,
                 order=20,
+                demo=[DemoStep("notifications", demo.load, order=15)],
                 admin=[
                     NavEntry(
                         "webhooks",
@@ -36,7 +38,14 @@ class NotificationsConfig(AppConfig):
                         "notifications:webhooks",
                         order=72,
                         visible=lambda user: user.is_authenticated and user.is_admin,
-                    )
+                    ),
+                    NavEntry(
+                        "mail_templates",
+                        _("Mail templates"),
+                        "notifications:mail_templates",
+                        order=71,
+                        visible=lambda user: user.is_authenticated and user.is_admin,
+                    ),
                 ],
             )
         )

@@ -7,6 +7,10 @@ from django.template.loader import render_to_string
 from django.utils.html import escape, linebreaks, urlize
 
 
+def html_for(subject: str, body: str) -> str:
+    body = linebreaks(urlize(escape(body), nofollow=True, autoescape=False), autoescape=False)
+    return render_to_string("notifications/email.html", {"subject": subject, "body": body})
+
+
 def as_html(row) -> str:
-    body = linebreaks(urlize(escape(row.body), nofollow=True, autoescape=False), autoescape=False)
-    return render_to_string("notifications/email.html", {"subject": row.subject, "body": body})
+    return html_for(row.subject, row.body)

@@ -282,3 +282,34 @@ class WebhookDelivery(models.Model):
     @classmethod
     def permission_filter(cls, user, action):
         return Q() if user.is_admin else NOTHING
+
+
+class MailTemplate(models.Model):
+    """An administrator's words for the e-mail of one event in one language
+    (``notifications.mail_templates``); without one, Steward's built-in words are sent."""
+
+    #: a :class:`~steward.notifications.mail_templates.MailEvent` key, e.g. "incident.resolved"
+    event = models.CharField(max_length=64)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "language"], name="mail_template_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.language})"
+
+    @classmethod
+    def permission_filter(cls, user, action):
+        return Q() if user.is_admin else NOTHING

@@ -11,7 +11,7 @@ class SatisfactionConfig(AppConfig):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, DetailPanel, HomePanel, NavEntry
-        from steward.satisfaction import demo, jobs, kpis, rules  # noqa: F401 (jobs: Huey's)
+        from steward.satisfaction import demo, jobs, kpis, mail_events, rules  # noqa: F401 (jobs: Huey's)
         from steward.satisfaction import registrations as r
 
         journal.describe({k: v for k, v in r.JOURNAL_WORDS.items() if journal.words_for(k) is None})
@@ -19,6 +19,7 @@ class SatisfactionConfig(AppConfig):
         register_practice(
             Practice(
                 key="satisfaction",
+                mail_events=mail_events.EVENTS,
                 name=_("Satisfaction"),
                 description=_(
                     "Ask the people whose ticket was resolved how satisfied they are, follow up "

@@ -23,10 +23,11 @@ from steward.core import journal
 from steward.core.concurrency import save_versioned
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from steward.core.operations import full_clean, require
+from steward.core.site import absolute
 from steward.core.texts import Text
 from steward.notifications.operations import notify
 from steward.people.models import SupportGroup, User
-from steward.satisfaction import rules, sources, tokens
+from steward.satisfaction import mail_events, rules, sources, tokens
 from steward.satisfaction.choices import (
     COMMENT_MAX,
     SCORE_MAX,
@@ -56,13 +57,6 @@ def answer_path(token: str) -> str:
     return reverse("satisfaction:answer", args=[token])
 
 
-def absolute(path: str) -> str:
-    """``path`` on the installation's address (``STEWARD_SITE_URL``) for e-mail; the path alone
-    when no address is configured."""
-    base = (getattr(settings, "STEWARD_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}" if base else path
-
-
 # --- offering ----------------------------------------------------------------------------------
 
 
@@ -80,24 +74,15 @@ def _recently_surveyed(respondent_ids: set[int], now: dt.datetime) -> set[int]:
 
 def _tell_respondent(survey: Survey, token: str) -> None:
     path = answer_path(token)
-    until = formats.date_format(timezone.localtime(survey.expires_at), "DATE_FORMAT")
+    subject, body = mail_events.words(survey.record_label, absolute(path), survey.expires_at)
     notify(
         None,
         [survey.respondent],
-        subject=Text(
-            gettext_noop("How satisfied are you with %(label)s?"), label=survey.record_label
-        ),
-        body=Text(
-            gettext_noop(
-                "%(label)s is done. Tell us in one click how satisfied you are (1 to 5), and "
-                "add a comment if you like: %(url)s\n\nThe link works until %(until)s."
-            ),
-            label=survey.record_label,
-            url=absolute(path),
-            until=until,
-        ),
+        subject=subject,
+        body=body,
         link=path,
         record=survey,
+        event=mail_events.OFFERED,
     )
 
 

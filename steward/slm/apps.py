@@ -11,7 +11,7 @@ class SlmConfig(AppConfig):
         from steward.core import journal
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep, DetailPanel, HomePanel, NavEntry
-        from steward.slm import demo, gaps, jobs, panels  # noqa: F401  (jobs: Huey's tasks)
+        from steward.slm import demo, gaps, jobs, mail_events, panels  # noqa: F401  (jobs: Huey's tasks)
         from steward.slm import registrations as r
 
         journal.describe(r.JOURNAL_WORDS)
@@ -20,6 +20,7 @@ class SlmConfig(AppConfig):
             Practice(
                 key="service_levels",
                 app="slm",
+                mail_events=mail_events.EVENTS,
                 name=_("Service levels"),
                 description=_(
                     "Agree service levels with customers (SLAs) and between groups (OLAs), "

@@ -136,3 +136,27 @@ def test_a_clocks_ledger_is_explained_in_the_readers_language(admin_user, reader
     assert any(line.startswith("1 u geteld") for line in lines)
     assert any(line.startswith("1 u 30 min geteld") for line in lines)
     assert lines[-1].startswith("loopt sinds 2026-03-09 09:30 UTC")
+
+
+def test_an_alerts_due_time_is_said_in_each_readers_time_zone_and_template(
+    admin_user, readers, ticket
+):
+    """The mail says when the target falls due in the reader's own time zone, also in an
+    administrator's template for the warning."""
+    from steward.notifications.operations import mail_templates
+
+    readers["nl"].time_zone = "Europe/Amsterdam"
+    readers["nl"].save(update_fields=["time_zone"])
+    mail_templates.save_template(
+        admin_user, "sla.warning", "en", subject="{{ state }}: {{ label }}", body="Due {{ due }}"
+    )
+    ops.create_definition(admin_user, name="Gold", record_type="ticket", resolution_seconds=HOUR)
+    ops.track("ticket", 1, at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), category="open")
+    ops.check_clocks(dt.datetime(2026, 3, 2, 9, 50, tzinfo=dt.UTC))  # 75% used: a warning
+
+    english = OutboundEmail.objects.filter(to_address="bob@example.org")
+    assert english.filter(subject="75% used: TCK1 Printer on fire", body__contains="10 a.m.")
+    dutch = OutboundEmail.objects.get(
+        to_address="anke@example.org", subject__startswith="SLA voor 75%"
+    )
+    assert "11:00" in dutch.body  # 10:00 UTC is 11:00 in Amsterdam, said the Dutch way

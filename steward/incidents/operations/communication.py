@@ -18,7 +18,7 @@ from steward.core.errors import (
 )
 from steward.core.operations import full_clean, require
 from steward.core.texts import Text
-from steward.incidents import rules, sla
+from steward.incidents import mail_events, rules, sla
 from steward.incidents.choices import (
     Status,
     Visibility,
@@ -122,7 +122,8 @@ def add_comment(
         visibility=visibility,
         time_spent=time_spent,
     )
-    full_clean(comment)
+    # its incident and author are the instances in hand, its input checked above
+    full_clean(comment, exclude=["incident", "author"], constraints=False)
     comment.save()
     action = "replied" if visibility == Visibility.PUBLIC else "work_note"
     changes = {"time_spent": [None, time_spent]} if time_spent else {}
@@ -156,13 +157,13 @@ def add_comment(
                 actor,
                 group=incident.owning_group,
                 subject=Text(
-                    gettext_noop("Reply on %(number)s: %(title)s"),
-                    number=incident.number,
-                    title=incident.title,
+                    mail_events.REPLY_SUBJECT, number=incident.number, title=incident.title
                 ),
                 body=comment.body,
                 link=link(incident),
                 record=incident,
+                event=mail_events.REPLY,
+                context={"author": actor.display_name},
             )
     else:
         # a work note is internal: only IT staff hear of it, however they were named
@@ -172,7 +173,7 @@ def add_comment(
     recipients = {pk: u for pk, u in recipients.items() if may_see(u, incident)}
     if recipients:
         said = (
-            gettext_noop("Reply on %(number)s: %(title)s")
+            mail_events.REPLY_SUBJECT
             if visibility == Visibility.PUBLIC
             else gettext_noop("Work note on %(number)s: %(title)s")
         )
@@ -183,6 +184,8 @@ def add_comment(
             body=comment.body,
             link=link(incident),
             record=incident,
+            event=mail_events.REPLY,
+            context={"author": actor.display_name if actor is not None else ""},
         )
     return comment
 

@@ -16,7 +16,7 @@ from steward.core.errors import (
 )
 from steward.core.operations import full_clean, require
 from steward.core.texts import Text
-from steward.incidents import rules, sla
+from steward.incidents import mail_events, rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
     HandoverStatus,
@@ -110,19 +110,20 @@ def hand_over(
         [to_group.manager] if to_group.manager else [],
         group=to_group,
         subject=Text(
-            gettext_noop("Handover to %(group)s: %(number)s %(title)s"),
+            mail_events.HANDOVER_SUBJECT,
             group=to_group.name,
             number=incident.number,
             title=incident.title,
         ),
         body=Text(
-            gettext_noop("From %(group)s: %(reason)s\n\n%(note)s"),
-            group=handover.from_group.name,
+            mail_events.HANDOVER_BODY,
+            from_group=handover.from_group.name,
             reason=handover.reason,
             note=handover.note,
         ),
         link=link(incident),
         record=incident,
+        event=mail_events.HANDOVER_PENDING,
     )
     sla.handover_requested(incident, to_group)
     touch(incident)

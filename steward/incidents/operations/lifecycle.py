@@ -19,7 +19,7 @@ from steward.core.errors import (
 from steward.core.numbering import next_number, next_values
 from steward.core.operations import full_clean, require, require_admin
 from steward.core.texts import Text
-from steward.incidents import audiences, rules, sla
+from steward.incidents import audiences, mail_events, rules, sla
 from steward.incidents.choices import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -145,14 +145,13 @@ def open_incident(
         actor,
         group=group,
         subject=Text(
-            gettext_noop("New incident %(number)s for %(group)s: %(title)s"),
-            number=incident.number,
-            group=group.name,
-            title=incident.title,
+            mail_events.NEW_SUBJECT, number=incident.number, group=group.name, title=incident.title
         ),
         body=f"P{incident.priority} · {incident.title}",
         link=link(incident),
         record=incident,
+        event=mail_events.CREATED,
+        context={"priority": incident.priority},
     )
     sla.feed(incident, new=True)
     sla.group_took_ownership(incident, group)
@@ -374,6 +373,7 @@ def transition(
             body=incident.resolution_notes if to == Status.RESOLVED else comment,
             link=link(incident),
             record=incident,
+            event=mail_events.RESOLVED if to == Status.RESOLVED else "",
         )
     return incident
 
@@ -414,6 +414,7 @@ def _resolve_children(actor, parent: Incident) -> None:
             body=parent.resolution_notes,
             link=link(child),
             record=child,
+            event=mail_events.RESOLVED,
         )
 
 

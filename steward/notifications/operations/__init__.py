@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +31,7 @@ from steward.core.errors import NotFound, ValidationError
 from steward.core.operations import require_admin
 from steward.core.texts import Text, default_language, render, stored
 from steward.notifications import jobs
+from steward.notifications import mail_templates as wording
 from steward.notifications.choices import EmailStatus
 from steward.notifications.models import Notification, NotificationRead, OutboundEmail, ReadMark
 from steward.notifications.queries import group_ids, inbox, unread
@@ -85,6 +86,8 @@ def notify(
     email: bool = True,
     include_actor: bool = False,
     group=None,
+    event: str = "",
+    context: dict | None = None,
 ) -> Notified:
     """Tell ``recipients`` (and, with ``group``, that support group's members) about something:
     one in-app notification per active recipient, one for the whole group, and with ``email``
@@ -97,7 +100,12 @@ def notify(
     left to tell.
 
     ``subject`` and ``body`` may be :class:`core.texts.Text`: each reader then reads the in-app
-    notification in their own language, and each e-mail is written in its recipient's.
+    notification in their own language, and each e-mail is written in its recipient's
+    language and time zone.
+
+    ``event`` names the :class:`~steward.notifications.mail_templates.MailEvent` the e-mail is
+    about: where an administrator wrote a template for it in the recipient's language, the
+    e-mail says that (``context``: placeholders beyond the subject's and body's parameters).
     """
     _clean_subject(render(subject, default_language()))  # refuse an empty subject up front
     link = _check_link(link)
@@ -121,13 +129,21 @@ def notify(
         for pk in in_group:  # told through the group's row
             people.pop(pk)
     excluded = actor if actor_id is not None and not include_actor else None
-    return _write(people, to_group, members, excluded, subject, body, link, record, email)
+    words = _Words(subject, body, link, event, context)
+    return _write(people, to_group, members, excluded, words, record, email)
+
+
+class _Words(NamedTuple):
+    subject: str | Text
+    body: str | Text
+    link: str
+    event: str
+    context: dict | None
 
 
 @transaction.atomic(savepoint=False)  # inputs checked before: nothing to roll back to
-def _write(
-    people: dict, group, members: dict, excluded, subject, body, link, record, email: bool
-) -> Notified:
+def _write(people: dict, group, members: dict, excluded, words: _Words, record, email) -> Notified:
+    subject, body, link = words.subject, words.body, words.link
     record_type = record._meta.label_lower if record is not None else ""
     record_id = str(record.pk) if record is not None else ""
     now = timezone.now()
@@ -147,22 +163,27 @@ def _write(
     notifications = Notification.objects.bulk_create(rows) if rows else []
     emails = []
     if email:
-        said = {}  # language -> (subject, body), each said once per language
+        templates = wording.templates_for(words.event)
+        said = {}  # each wording said once: per language and time zone (and person, if named)
 
-        def in_language(language: str) -> tuple[str, str]:
-            if language not in said:
-                said[language] = (
-                    _clean_subject(render(subject, language)),
-                    render(body, language),
-                )
-            return said[language]
+        def for_reader(user) -> tuple[str, str]:
+            template = templates.get(user.language)
+            personal = template is not None and wording.names_recipient(template)
+            key = (user.language, user.time_zone, user.pk if personal else None)
+            if key not in said:
+                with translation.override(user.language), timezone.override(user.time_zone):
+                    said_subject, said_body = wording.compose(
+                        template, subject, body, recipient=user, link=link, extra=words.context
+                    )
+                said[key] = (_clean_subject(said_subject), said_body)
+            return said[key]
 
         emails = OutboundEmail.objects.bulk_create(
             OutboundEmail(
                 to_address=user.email,
                 recipient=user,
-                subject=in_language(user.language)[0],
-                body=in_language(user.language)[1],
+                subject=for_reader(user)[0],
+                body=for_reader(user)[1],
                 created_at=now,
                 next_attempt_at=now,
                 record_type=record_type,

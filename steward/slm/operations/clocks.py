@@ -20,9 +20,9 @@ from django.utils.translation import gettext_noop
 
 from steward.core import journal
 from steward.core.errors import DomainError
-from steward.core.texts import Text
+from steward.core.texts import Moment, Text
 from steward.notifications import operations as notifications
-from steward.slm import escalation, records
+from steward.slm import escalation, mail_events, records
 from steward.slm.calendar_math import from_timestamp, to_timestamp
 from steward.slm.clock import Clock, Segment
 from steward.slm.matching import calendar_for, match_definition
@@ -400,10 +400,11 @@ def _alert(row: SlaClock, level: str, percent: int | None, action: str) -> None:
     label = (
         tracked.label(instance) if instance is not None else f"{row.record_type} {row.record_id}"
     )
-    due = row.due_at.isoformat() if row.due_at else "—"
+    due = Moment(row.due_at) if row.due_at else "—"
     agreement = row.agreement.name if row.ola_id else f"SLA {row.agreement.name}"
     metric = Text(METRIC_WORDS.get(row.metric, row.metric))
     ola = row.ola_id is not None
+    event = mail_events.BREACHED if percent is None else mail_events.WARNING
     if percent is None:
         what = "breached"
         state = Text(gettext_noop("breached"))
@@ -423,9 +424,7 @@ def _alert(row: SlaClock, level: str, percent: int | None, action: str) -> None:
             )
         )
     text = Text(
-        gettext_noop(
-            "%(label)s: the %(metric)s target of %(agreement)s is %(state)s (due %(due)s)."
-        ),
+        mail_events.ALERT,
         label=label,
         metric=metric,
         agreement=agreement,
@@ -449,6 +448,7 @@ def _alert(row: SlaClock, level: str, percent: int | None, action: str) -> None:
             body=text,
             link=tracked.link(instance) if instance is not None else "",
             record=instance,
+            event=event,
         )
     elif instance is not None:
         people = tracked.recipients(instance, level)
@@ -460,6 +460,7 @@ def _alert(row: SlaClock, level: str, percent: int | None, action: str) -> None:
                 body=text,
                 link=tracked.link(instance),
                 record=instance,
+                event=event,
             )
 
 
