@@ -37,9 +37,10 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    full_clean(user, exclude=["password"])
+    # before full_clean, whose check of the (case-blind) unique constraint names no field
     if fields.get("email") and User.objects.with_email(fields["email"]).exists():
         raise ValidationError.field("email", _("another user already has this email address"))
+    full_clean(user, exclude=["password"])
     user.save()
     _write_roles(user, roles)
     journal.record(
@@ -89,13 +90,13 @@ def update_user(
     before = journal.snapshot(user, USER_FIELDS) | {"roles": sorted(user.roles)}
     for name, value in changes.items():
         setattr(user, name, value)
-    full_clean(user, exclude=["password"])
     if (
         "email" in changes
         and user.email
         and User.objects.with_email(user.email).exclude(pk=user.pk).exists()
     ):
         raise ValidationError.field("email", _("another user already has this email address"))
+    full_clean(user, exclude=["password"])
     if changes.get("line_manager") is not None and user.line_manager_id == user.pk:
         raise ValidationError.field("line_manager", _("a person is not their own line manager"))
     if actor is not None and user.pk == actor.pk and changes.get("is_active") is False:
