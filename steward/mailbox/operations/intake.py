@@ -14,7 +14,7 @@ import hashlib
 import logging
 from datetime import timedelta
 from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from email.policy import compat32
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -44,8 +44,12 @@ def _digest(raw: bytes) -> str:
 
 
 def _header_id(raw: bytes) -> str:
+    """The Message-ID, read from the header block alone with the plain (compat32) parser: the
+    duplicate check runs for every fetch, and needs one header, not the message's structure."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    block = raw[: min(ends) + 2] if ends else raw
     try:
-        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(block)
         return (parsing.message_ids(headers.get("Message-ID")) or [""])[0]
     except Exception:  # a header block the parser cannot read: identified by its digest
         return ""
