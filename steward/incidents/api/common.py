@@ -132,11 +132,13 @@ def incident_out_for(user, i: Incident, *, new: bool = False) -> dict:
     return incident_out_for_requester(i)
 
 
-def incident_for(user, number: str) -> Incident:
+def incident_for(user, number: str, *, relations: bool = True) -> Incident:
+    """The incident ``user`` may see; with ``relations``, what its answer shows besides its
+    own row (major, open handover): an endpoint that answers something else skips them."""
     row = queries.incidents_for(user).filter(number=number.upper()).first()
     if row is None:
         raise NotFound(_("Incident %(number)s not found.") % {"number": number})
-    return queries.with_relations([row])[0]
+    return queries.with_relations([row])[0] if relations else row
 
 
 def fresh_out(user, incident: Incident) -> dict:

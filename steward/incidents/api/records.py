@@ -181,7 +181,7 @@ def comment_out(c: Comment, number: str) -> dict:
     summary="Add a work note (internal) or a reply (public)",
 )
 def add_comment(request, number: RecordNumber, payload: CommentIn):
-    incident = incident_for(request.auth, number)
+    incident = incident_for(request.auth, number, relations=False)
     comment = ops.add_comment(
         request.auth,
         incident,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.core.errors import (
@@ -65,8 +65,9 @@ def touch(incident: Incident) -> None:
     """Mark the incident updated now without a new version: a note, a reply, a file or a
     handover request is an update people see in "Updated", but it does not make a page that
     was read before it stale."""
-    Incident.objects.filter(pk=incident.pk).update(updated_at=Now())
-    incident.refresh_from_db(fields=["updated_at"])
+    now = timezone.now()
+    Incident.objects.filter(pk=incident.pk).update(updated_at=now)
+    incident.updated_at = now
 
 
 def link(incident: Incident) -> str:
