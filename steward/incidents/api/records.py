@@ -149,7 +149,7 @@ def update_incident(request, number: RecordNumber, payload: IncidentUpdate):
     summary="Move an incident through its lifecycle",
 )
 def transition(request, number: RecordNumber, payload: TransitionIn):
-    incident = incident_for(request.auth, number)
+    incident = incident_for(request.auth, number, relations=False)
     ops.transition(
         request.auth,
         incident,
@@ -160,7 +160,9 @@ def transition(request, number: RecordNumber, payload: TransitionIn):
         comment=payload.comment or "",
         version=payload.version,
     )
-    return fresh_out(request.auth, incident)
+    # the operation re-read the row under its lock and wrote it: the instance in hand is the
+    # incident now (its relations' caches follow their ids), so it is not read a third time
+    return incident_out_for(request.auth, queries.with_relations([incident])[0])
 
 
 def comment_out(c: Comment, number: str) -> dict:
