@@ -51,7 +51,7 @@ def _handover_response(actor, pk: int) -> dict:
     summary="Hand the incident over to another group (pending until accepted)",
 )
 def hand_over(request, number: RecordNumber, payload: HandoverIn):
-    incident = incident_for(request.auth, number)
+    incident = incident_for(request.auth, number, relations=False)  # answers the handover
     to_group = group_ref(request.auth, payload.to_group, "to_group")
     handover = ops.hand_over(
         request.auth, incident, to_group=to_group, reason=payload.reason, note=payload.note
