@@ -5,6 +5,7 @@ serving a file to the pages and the API after the permission check."""
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from django.core.files.storage import default_storage
@@ -92,6 +93,22 @@ def clean_name(name: str) -> str:
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = re.sub(r"[\x00-\x1f\x7f\"<>|*?:;]", "_", name).strip(" .")
     return (name or "attachment")[:200]
+
+
+def store_upload(upload, limit: int, directory: str, row):
+    """Check ``upload`` (:func:`accepted_type`), keep it under a random name in
+    ``directory`` and save the row ``row(stored_name, content_type, clean_name)`` builds; the
+    file is removed again when the row cannot be written. Incidents, requests and mail share
+    it."""
+    content_type = accepted_type(upload, limit)
+    stored = default_storage.save(f"{directory}/{secrets.token_hex(20)}", upload)
+    attachment = row(stored, content_type, clean_name(upload.name))
+    try:
+        attachment.save()
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    return attachment
 
 
 def serve_attachment(user, number: str, attachment_id: int):

@@ -4,10 +4,7 @@ and the order's status, which follows its items."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -367,25 +364,22 @@ def add_comment(actor, item: RequestedItem, *, body: str, visibility: str = Visi
 
 
 def store_upload(actor, upload, *, item, visibility) -> RequestAttachment:
-    from steward.incidents.attachments import accepted_type, clean_name
+    from steward.incidents.attachments import store_upload as store
 
-    content_type = accepted_type(upload, settings.STEWARD_ATTACHMENT_MAX_BYTES)
-    stored = default_storage.save(f"{ATTACHMENT_DIR}/{secrets.token_hex(20)}", upload)
-    attachment = RequestAttachment(
-        item=item,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
-        name=clean_name(upload.name),
-        stored_name=stored,
-        content_type=content_type,
-        size=upload.size,
-        visibility=visibility,
+    return store(
+        upload,
+        settings.STEWARD_ATTACHMENT_MAX_BYTES,
+        ATTACHMENT_DIR,
+        lambda stored, content_type, name: RequestAttachment(
+            item=item,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            name=name,
+            stored_name=stored,
+            content_type=content_type,
+            size=upload.size,
+            visibility=visibility,
+        ),
     )
-    try:
-        attachment.save()
-    except Exception:
-        default_storage.delete(stored)
-        raise
-    return attachment
 
 
 @transaction.atomic

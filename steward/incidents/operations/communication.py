@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import secrets
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -238,7 +236,7 @@ def attachment_limit() -> int:
 def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visibility.INTERNAL):
     """Store ``upload`` (a Django UploadedFile) under a random name after checking its size and
     its sniffed content type. Requesters may attach to incidents they see, publicly only."""
-    from steward.incidents.attachments import accepted_type, clean_name
+    from steward.incidents.attachments import store_upload
 
     if visibility not in Visibility.values:
         raise invalid(
@@ -255,29 +253,27 @@ def add_attachment(actor, incident: Incident, upload, *, visibility: str = Visib
             )
     else:
         require(actor, "change", incident)
-    content_type = accepted_type(upload, attachment_limit())
-    stored = default_storage.save(f"{ATTACHMENT_DIR}/{secrets.token_hex(20)}", upload)
-    attachment = Attachment(
-        incident=incident,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
-        file_name=clean_name(upload.name),
-        stored_name=stored,
-        content_type=content_type,
-        size=upload.size,
-        visibility=visibility,
+    attachment = store_upload(
+        upload,
+        attachment_limit(),
+        ATTACHMENT_DIR,
+        lambda stored, content_type, name: Attachment(
+            incident=incident,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            file_name=name,
+            stored_name=stored,
+            content_type=content_type,
+            size=upload.size,
+            visibility=visibility,
+        ),
     )
-    try:
-        attachment.save()
-    except Exception:
-        default_storage.delete(stored)
-        raise
     action = "attached" if visibility == Visibility.PUBLIC else "attached_internal"
     journal.record(
         actor,
         incident,
         action,
         {"attachment": [None, attachment.file_name]},
-        comment=f"{attachment.file_name} ({attachment.size} bytes, {content_type})",
+        comment=f"{attachment.file_name} ({attachment.size} bytes, {attachment.content_type})",
     )
     touch(incident)
     return attachment
