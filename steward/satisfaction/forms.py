@@ -4,11 +4,11 @@ closing a follow-up."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from steward.core.period_form import PeriodForm
 from steward.satisfaction.choices import COMMENT_MAX, SCORES
-from steward.satisfaction.results import BY, BY_LABELS, MAX_DAYS
+from steward.satisfaction.results import BY, BY_LABELS
 
 
 class AnswerForm(forms.Form):
@@ -27,30 +27,12 @@ class AnswerForm(forms.Form):
     )
 
 
-class ResultsForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=gettext_lazy("Until (included)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class ResultsForm(PeriodForm):
     by = forms.ChoiceField(
         label=gettext_lazy("Figures per"),
         required=False,
         choices=[(key, BY_LABELS[key]) for key in BY],
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The period ends before it starts."))
-            elif (end - start).days >= MAX_DAYS:
-                self.add_error("end", _("Choose at most two years."))
-        return data
 
 
 class CloseFollowUpForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from steward.core.period_form import PeriodForm
 from steward.knowledge import charts, measures
 from steward.knowledge.measures import BY, BY_LABELS, MAX_DAYS, Period
 
@@ -25,30 +26,12 @@ DEFAULT_BY = "group"
 CHART_MONTHS = 12
 
 
-class MetricsForm(forms.Form):
-    start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=gettext_lazy("Until (included)"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+class MetricsForm(PeriodForm):
     by = forms.ChoiceField(
         label=gettext_lazy("Figures per"),
         required=False,
         choices=[(key, BY_LABELS[key]) for key in BY],
     )
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The period ends before it starts."))
-            elif (end - start).days >= MAX_DAYS:
-                self.add_error("end", _("Choose at most two years."))
-        return data
 
 
 def _reader(request) -> None:
