@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
@@ -108,8 +109,6 @@ def _event_out(event: mail_templates.MailEvent, rows: dict) -> dict:
 def _template_out(event: mail_templates.MailEvent, language: str) -> dict:
     row = MailTemplate.objects.filter(event=event.key, language=language).first()
     if row is None:
-        from django.utils import translation
-
         with translation.override(language):
             subject, body = mail_templates.builtin(event)
         return {

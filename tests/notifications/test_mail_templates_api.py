@@ -45,7 +45,10 @@ def test_an_uncustomised_template_reads_as_stewards_words(root_api):
 def test_write_read_and_reset(root_api):
     status, row = root_api.put(BASE, {"subject": "Done: {{ number }}", "body": "{{ message }}"})
     assert status == 200 and row["customised"] and row["version"] == 1
-    assert root_api.get("mail-templates")[1][0]["templates"]  # still listable
+    listed = {e["event"]: e for e in root_api.get("mail-templates")[1]}
+    states = {t["language"]: t for t in listed["incident.resolved"]["templates"]}
+    assert states["en"] == {"language": "en", "customised": True, "version": 1}
+    assert states["nl"]["customised"] is False
     status, row = root_api.put(
         BASE, {"subject": "Solved: {{ number }}", "body": "{{ message }}", "version": 1}
     )
