@@ -10,7 +10,7 @@ class MailboxConfig(AppConfig):
     def ready(self):
         from steward.core.practices import Practice, register_practice
         from steward.core.registry import DemoStep
-        from steward.mailbox import demo, jobs  # noqa: F401 (jobs: the worker's tasks)
+        from steward.mailbox import demo, gaps, jobs, kpis  # noqa: F401 (jobs: the worker's tasks)
         from steward.mailbox import registrations as r
         from steward.notifications import headers
 
@@ -34,6 +34,8 @@ class MailboxConfig(AppConfig):
                 on_by_default=True,
                 order=85,
                 admin=r.ADMIN,
+                gaps=gaps.GAP_PROVIDERS,
+                kpis=kpis.KPIS,
                 demo=[DemoStep("mailbox", demo.load, order=70)],
             )
         )
