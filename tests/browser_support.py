@@ -116,6 +116,9 @@ class AxeAudit:
         self.audited: list[str] = []
 
     def __call__(self, page) -> None:
+        # A click that navigates returns before the new document exists; audit
+        # the page once it has loaded, not the one being torn down.
+        page.wait_for_load_state("load")
         results = self.axe.run(page)
         problems = [
             f"{v['id']} ({v['impact']}): {v['help']} — "

@@ -86,6 +86,7 @@ def test_the_manager_reads_the_results_and_follows_up(new_page, sign_in, sat, of
     shoot(page, "follow-ups")
     follow_up = FollowUp.objects.get()
     page.get_by_role("link", name=follow_up.survey.record_label).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Follow-up:")
     axe_audit(page)
     shoot(page, "follow-up")
     page.get_by_label("What was done").fill("Called her, apologised, fixed the callback rota.")

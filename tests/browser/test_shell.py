@@ -143,6 +143,7 @@ def test_group_pages_pass_the_audit(page, sign_in, agent, portfolio, axe_audit):
     )
     sign_in(page, agent, audit=False)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Groups").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Support groups")
     axe_audit(page)
     page.get_by_role("link", name="Service Desk").click()
     expect(page.get_by_role("region", name="Members")).to_contain_text("Olivia Owner")
