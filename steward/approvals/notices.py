@@ -54,7 +54,7 @@ def stand_ins(people, now) -> dict:
 def _page(request, person, instance) -> str:
     subject = registry.subject(request.subject_type)
     if not person.is_it and subject is not None and subject.portal_link and instance is not None:
-        return subject.portal_link(instance)
+        return subject.portal_link(instance, person)
     return request.get_absolute_url()
 
 

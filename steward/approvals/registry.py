@@ -37,7 +37,8 @@ class ApprovalSubject:
     on_step: Callable | None = None
     #: (request) -> str | None: a condition still missing before a step counts as approved
     still_missing: Callable | None = None
-    #: (instance) -> str: where an approver who is a requester acts (the portal's page)
+    #: (instance, person) -> str: where an approver who is a requester acts (the portal's
+    #: page of the record when they may read it there)
     portal_link: Callable | None = None
 
 

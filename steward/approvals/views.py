@@ -81,7 +81,7 @@ def _subject_links(step: ApprovalRequest, user) -> tuple[str, str]:
     if user.is_it:
         return subject.link(instance), str(subject.label(instance))
     if subject.portal_link is not None:
-        return subject.portal_link(instance), str(subject.label(instance))
+        return subject.portal_link(instance, user), str(subject.label(instance))
     return "", str(subject.label(instance))
 
 

@@ -103,9 +103,14 @@ def link(item: RequestedItem) -> str:
     return item.get_absolute_url()
 
 
-def portal_link(item: RequestedItem) -> str:
+def portal_link(item: RequestedItem, person) -> str:
+    """The item's portal page, or for an approver who may not read it there (someone of
+    another organisation, asked as a line manager or by name) the portal's approvals, where
+    each step shows what the approver needs to decide."""
     try:
-        return reverse("portal:item", args=[item.number])
+        if RequestedItem.objects.for_user(person, "view").filter(pk=item.pk).exists():
+            return reverse("portal:item", args=[item.number])
+        return reverse("portal:approvals")
     except NoReverseMatch:  # the portal is not installed
         return item.get_absolute_url()
 

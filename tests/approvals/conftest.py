@@ -30,7 +30,7 @@ class Stand:
             ),
             on_step=lambda actor, org, request: self.steps.append(request.state),
             still_missing=lambda request: self.missing,
-            portal_link=lambda org: f"/portal/orgs/{org.pk}/",
+            portal_link=lambda org, person: f"/portal/orgs/{org.pk}/",
         )
 
 

@@ -267,3 +267,55 @@ def test_the_portal_speaks_the_persons_language(world, catalog, client_for):
     people_ops.update_user(requester, requester, version=requester.version, language="nl")
     html = client_for(requester).get(reverse("portal:home")).content.decode()
     assert "Een probleem melden" in html and "Iets aanvragen" in html
+
+
+def test_an_approver_of_another_organization_is_sent_where_they_can_decide(
+    world, catalog, make_user, client_for
+):
+    """A line manager in another organisation cannot read the item on the portal (it is not
+    theirs to follow): their notice and their approvals list send them to the approvals page,
+    which shows every answer they decide on, a file by its name; the item page stays closed."""
+    from steward.notifications.models import Notification
+    from steward.people import operations as people_ops
+    from steward.people.choices import Role
+
+    people = world["people"]
+    admin, requester = people["admin"], people["requester"]
+    boss = make_user("bea", roles=[Role.REQUESTER], organization=world["orgs"]["corporate"])
+    people_ops.update_user(admin, requester, version=requester.version, line_manager=boss)
+    requester.refresh_from_db()
+    laptop = catalog["laptop"]
+    fulfilment_ops.update_catalog_item(
+        admin,
+        laptop,
+        version=laptop.version,
+        form=[*laptop.form, {"name": "quote", "label": "Quote", "type": "attachment"}],
+    )
+    quote = fulfilment_ops.upload_for_order(
+        requester, SimpleUploadedFile("quote.pdf", b"%PDF-1.4 quote", "application/pdf")
+    )
+    item = fulfilment_ops.order(
+        requester,
+        items=[{"catalog_item": laptop, "answers": {"model": "standard", "quote": quote.pk}}],
+    ).items.get()
+
+    notice = Notification.objects.get(recipient=boss)
+    assert reverse("portal:approvals") in notice.body
+    assert reverse("portal:item", args=[item.number]) not in notice.body
+    client = client_for(boss)
+    assert client.get(reverse("portal:item", args=[item.number])).status_code == 404
+    html = client.get(reverse("portal:approvals")).content.decode()
+    assert "Standard" in html and "quote.pdf" in html
+    assert reverse("portal:item", args=[item.number]) not in html
+    assert reverse("portal:item_file", args=[item.number, quote.pk]) not in html
+
+    own = client_for(requester).get(reverse("portal:item", args=[item.number])).content.decode()
+    assert reverse("portal:item_file", args=[item.number, quote.pk]) in own  # theirs: a link
+
+
+def test_an_approver_who_may_read_the_item_is_sent_to_its_page(world, catalog, order):
+    from steward.notifications.models import Notification
+
+    item = order(world["people"]["requester"], catalog["laptop"], {"model": "standard"})
+    notice = Notification.objects.get(recipient=catalog["manager"])
+    assert reverse("portal:item", args=[item.number]) in notice.body

@@ -1,16 +1,14 @@
 """What the fulfilment staff pages share: who may open them (IT staff; anyone else finds
-nothing), reading a record through ``for_user`` (404 when it is not visible), the answers of a
-requested item in words, and running an operation for a form — a stale save shows who changed
-what while the person edited, any other refusal goes beside the field it names."""
+nothing), reading a record through ``for_user`` (404 when it is not visible), and running an
+operation for a form — a stale save shows who changed what while the person edited, any other
+refusal goes beside the field it names."""
 
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from steward.core import journal
 from steward.core.errors import DomainError, StaleVersion
-from steward.fulfilment.choices import FieldType
 from steward.people import conflicts
 from steward.people.forms import add_domain_error
 
@@ -57,72 +55,3 @@ def attempt(form, record, write):
         add_domain_error(form, exc)
         return False, None, exc.status
     return True, None, 200
-
-
-def _choice_label(field: dict, value) -> str:
-    for choice in field.get("choices") or []:
-        if str(choice.get("value")) == str(value):
-            return str(choice.get("label") or value)
-    return str(value)
-
-
-def answer_rows(item, *, people=None, cis=None, files=None) -> list[dict]:
-    """The answers of ``item`` in the order of its catalog item's form, each ``{"label",
-    "text", "link"}``: choices by their labels, people and configuration items by name, files
-    as links (``files``: attachment id → (name, url)); answers to questions the form no longer
-    asks come last under their key."""
-    people = people or {}
-    cis = cis or {}
-    files = files or {}
-    answers = dict(item.answers or {})
-    rows = []
-    for field in item.catalog_item.form or []:
-        name = field.get("name")
-        if name not in answers:
-            continue
-        rows.append(_row(field, answers.pop(name), people, cis, files))
-    for name, value in answers.items():
-        rows.append(_row({"name": name, "label": name, "type": ""}, value, people, cis, files))
-    return rows
-
-
-def _row(field, value, people, cis, files) -> dict:
-    kind = field.get("type")
-    link = None
-    if kind == FieldType.CHECKBOX:
-        text = _("Yes") if value else _("No")
-    elif kind == FieldType.CHOICE:
-        text = _choice_label(field, value)
-    elif kind == FieldType.MULTICHOICE:
-        values = value if isinstance(value, list) else [value]
-        text = ", ".join(_choice_label(field, v) for v in values)
-    elif kind == FieldType.USER:
-        text = people.get(_as_int(value), f"#{value}")
-    elif kind == FieldType.CI:
-        text = cis.get(_as_int(value), f"#{value}")
-    elif kind == FieldType.ATTACHMENT:
-        name, link = files.get(_as_int(value), (f"#{value}", None))
-        text = name
-    elif isinstance(value, list):
-        text = ", ".join(str(v) for v in value)
-    else:
-        text = "" if value is None else str(value)
-    return {"label": field.get("label") or field.get("name"), "text": text, "link": link}
-
-
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def referenced(item, kind) -> set[int]:
-    """The ids the answers of ``item`` give to questions of type ``kind``."""
-    ids = set()
-    for field in item.catalog_item.form or []:
-        if field.get("type") == kind and field.get("name") in (item.answers or {}):
-            value = _as_int(item.answers[field["name"]])
-            if value is not None:
-                ids.add(value)
-    return ids

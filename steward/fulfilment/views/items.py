@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from steward.approvals import queries as approval_queries
 from steward.core.errors import DomainError
-from steward.fulfilment import lists, rules
+from steward.fulfilment import answers, lists, rules
 from steward.fulfilment import operations as ops
 from steward.fulfilment.attachments import serve_attachment
-from steward.fulfilment.choices import ACTIVE_TASK_STATUSES, FieldType, ItemStatus, Visibility
+from steward.fulfilment.choices import ACTIVE_TASK_STATUSES, ItemStatus, Visibility
 from steward.fulfilment.forms import CancelForm, CommentForm, ItemAssignForm, ItemFilterForm
 from steward.fulfilment.models import (
     Request,
@@ -35,16 +35,12 @@ from steward.fulfilment.models import (
 )
 from steward.fulfilment.views.common import (
     PAGE_SIZE,
-    answer_rows,
     clean_number,
     history,
     one,
-    referenced,
     staff,
 )
 from steward.people.forms import add_domain_error
-from steward.people.models import User
-from steward.services.models import ConfigurationItem
 from steward.slm.queries import clocks_for
 
 RECORD_TYPE = "fulfilment.requesteditem"
@@ -172,25 +168,6 @@ def item_for(user, number: str) -> RequestedItem:
     )
 
 
-def _answers(item, user) -> list[dict]:
-    people = {
-        u.pk: u.display_name for u in User.objects.filter(pk__in=referenced(item, FieldType.USER))
-    }
-    cis = {
-        c.pk: c.name
-        for c in ConfigurationItem.objects.for_user(user, "view").filter(
-            pk__in=referenced(item, FieldType.CI)
-        )
-    }
-    files = {
-        a.pk: (a.name, _attachment_url(item, a))
-        for a in RequestAttachment.objects.for_user(user, "view").filter(
-            pk__in=referenced(item, FieldType.ATTACHMENT)
-        )
-    }
-    return answer_rows(item, people=people, cis=cis, files=files)
-
-
 def _attachment_url(item, attachment) -> str:
     from django.urls import reverse
 
@@ -243,7 +220,7 @@ def _detail_context(request, item, **forms) -> dict:
     context = {
         "item": item,
         "actions": actions,
-        "answers": _answers(item, user),
+        "answers": answers.in_words(item, user, file_url=lambda a: _attachment_url(item, a)),
         "flow": flow,
         "flow_template": flow_template,
         "decidable": decidable,

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from steward.core.errors import DomainError
+from steward.fulfilment import answers
 from steward.fulfilment.approval import SUBJECT_TYPE
 from steward.portal import sources
 from steward.portal.forms import DecisionForm
 from steward.portal.views.common import page, require, show_error
-from steward.portal.views.items import answers
 
 SHOWN = 50
 
@@ -34,11 +34,14 @@ def _with_links(user, rows) -> list:
         url, details = "", []
         if instance is not None:
             if subject.portal_link is not None:
-                url = subject.portal_link(instance)
+                url = subject.portal_link(instance, user)
             elif user.is_it:
                 url = subject.link(instance)
             if row.subject_type == SUBJECT_TYPE:
-                details = [(_("For"), instance.requested_for.display_name), *answers(instance)]
+                details = [
+                    {"label": _("For"), "text": instance.requested_for.display_name},
+                    *answers.in_words(instance, user),
+                ]
         row.subject_url = url
         row.details = details
     return rows

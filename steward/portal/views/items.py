@@ -9,22 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core.errors import DomainError, StaleVersion
-from steward.fulfilment import form_schema
+from steward.fulfilment import answers
 from steward.fulfilment import operations as fulfilment_ops
 from steward.fulfilment import rules as fulfilment_rules
 from steward.fulfilment.approval import SUBJECT_TYPE
 from steward.fulfilment.attachments import serve_attachment
-from steward.fulfilment.choices import FieldType, Visibility
+from steward.fulfilment.choices import Visibility
 from steward.fulfilment.models import RequestAttachment, RequestComment
-from steward.people.models import User
 from steward.portal import sources, words
 from steward.portal.forms import AttachForm, CancelForm, ReplyForm
 from steward.portal.views.common import page, require, show_error
-from steward.services.models import ConfigurationItem
 
 
 def _item(user, number: str):
@@ -33,46 +32,6 @@ def _item(user, number: str):
     if item is None:
         raise Http404
     return item
-
-
-def answers(item) -> list[tuple[str, str]]:
-    """The answers as (question, answer) in the form's order, hidden questions left out: a
-    choice by its label, a person by name, a configuration item by name, a file by name."""
-    try:
-        questions = form_schema.parse_form(item.catalog_item.form)
-    except DomainError:
-        questions = []
-    given = [q for q in questions if q.name in item.answers]
-    ids = {t: set() for t in (FieldType.USER, FieldType.CI, FieldType.ATTACHMENT)}
-    for q in given:
-        if q.type in ids and isinstance(item.answers[q.name], int):
-            ids[q.type].add(item.answers[q.name])
-    people = User.objects.filter(pk__in=ids[FieldType.USER])
-    names = {
-        FieldType.USER: {u.pk: u.display_name for u in people},
-        FieldType.CI: dict(
-            ConfigurationItem.objects.filter(pk__in=ids[FieldType.CI]).values_list("pk", "name")
-        ),
-        FieldType.ATTACHMENT: dict(
-            RequestAttachment.objects.filter(
-                item=item, pk__in=ids[FieldType.ATTACHMENT]
-            ).values_list("pk", "name")
-        ),
-    }
-    shown = []
-    for q in given:
-        value = item.answers[q.name]
-        choices = {c.value: c.label for c in (q.choices or [])}
-        if q.type in names:
-            value = names[q.type].get(value, "—")
-        elif isinstance(value, list):
-            value = ", ".join(str(choices.get(v, v)) for v in value)
-        elif isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        else:
-            value = str(choices.get(value, value))
-        shown.append((q.label, value))
-    return shown
 
 
 def _render(request, item, *, reply=None, attach=None, cancel=None, status=200):
@@ -90,7 +49,9 @@ def _render(request, item, *, reply=None, attach=None, cancel=None, status=200):
     )
     context = {
         "item": item,
-        "answers": answers(item),
+        "answers": answers.in_words(
+            item, user, file_url=lambda a: reverse("portal:item_file", args=[item.number, a.pk])
+        ),
         "awaits_approval": words.awaits_approval(item),
         "steps": sources.approval_steps(SUBJECT_TYPE, item.pk),
         "tasks": list(item.tasks.order_by("stage", "id").only("name", "status", "stage")),
