@@ -8,7 +8,6 @@ field (``place_error``)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from django import forms
@@ -778,8 +777,8 @@ class RecurringToggleForm(VersionOnly):
 
 
 class RecurringForm(forms.Form):
-    """A new recurring request: what, for whom, how often, from when, and the answers to the
-    item's form as the API takes them (JSON)."""
+    """A new recurring request: what, for whom, how often, from when. The answers to the
+    item's questions are the item's own order form beside it (``forms_runtime.form_for``)."""
 
     name = forms.CharField(
         label=_("Name"),
@@ -806,15 +805,6 @@ class RecurringForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Later runs keep its weekday or day of the month and its time."),
     )
-    answers = _text(
-        _("Answers"),
-        rows=4,
-        max_length=20_000,
-        help_text=_(
-            "The answers to the item's form as the API takes them, e.g. "
-            '{"model": "light"}; empty: none.'
-        ),
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -826,15 +816,3 @@ class RecurringForm(forms.Form):
         self.fields["requested_for"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "username"
         )
-
-    def clean_answers(self) -> dict:
-        text = (self.cleaned_data.get("answers") or "").strip()
-        if not text:
-            return {}
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_('Write the answers as JSON: {"key": value}.')) from exc
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_('Write the answers as JSON: {"key": value}.'))
-        return value

@@ -135,7 +135,7 @@ class OrderForm(forms.Form):
         for d in self.definitions:
             field = _field(d, catalog_item, user)
             if d.visible_if is not None:
-                condition = {"field": d.visible_if.field}
+                condition = {"field": self.add_prefix(d.visible_if.field)}
                 if d.visible_if.in_ is not None:
                     condition["in"] = d.visible_if.in_
                 else:

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from steward.fulfilment import operations as ops
-from steward.fulfilment.models import CatalogItem, RequestedItem
+from steward.fulfilment.models import CatalogItem, RecurringRequest, RequestedItem
 from tests.fulfilment.test_pages_fixtures import shop  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -176,13 +176,21 @@ def test_an_approver_sees_the_flow_and_recurring_requests_are_set_up(
     sign_in(admin, people["admin"], audit=False)
     admin.goto("/requests/recurring/")
     admin.get_by_role("link", name="New recurring request").click()
+    expect(admin.get_by_role("heading", level=1)).to_have_text("New recurring request")
     axe_audit(admin)
     admin.get_by_label("Catalog item").select_option(label="Laptop")
+    admin.get_by_role("button", name="Next: its schedule and answers").click()
+    questions = admin.get_by_role("region", name="The item's questions")
+    expect(questions.get_by_label("Model", exact=True)).to_be_visible()
     admin.get_by_label("Requested for").select_option(label=people["desk"].display_name)
     admin.get_by_label("Name", exact=True).fill("Quarterly laptop refresh")
     admin.get_by_label("How often").select_option("quarterly")
     admin.get_by_label("First run").fill("2030-01-15T09:00")
-    admin.get_by_label("Answers").fill('{"model": "light"}')
+    questions.get_by_label("Model", exact=True).select_option(label="Power")
+    expect(questions.get_by_label("Why the power model")).to_be_visible()  # visible-if
+    questions.get_by_label("Model", exact=True).select_option(label="Light")
+    expect(questions.get_by_label("Why the power model")).to_be_hidden()
+    axe_audit(admin)
     shoot(admin, "recurring-form")
     admin.get_by_role("button", name="Set up the recurring request").click()
     expect(admin.locator(".messages")).to_contain_text("has been set up")
@@ -190,3 +198,4 @@ def test_an_approver_sees_the_flow_and_recurring_requests_are_set_up(
     expect(admin.get_by_role("main")).to_contain_text("15 Jan 2030")
     axe_audit(admin)
     shoot(admin, "recurring")
+    assert RecurringRequest.objects.get().answers == {"model": "light"}

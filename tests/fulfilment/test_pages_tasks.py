@@ -188,26 +188,37 @@ def test_the_recurring_page_shows_the_next_run_and_pauses(shop, client_for):
 
 
 def test_set_up_a_recurring_request_from_the_page(shop, client_for):
+    """First the item, then its schedule beside the item's own questions (no JSON): a choice
+    by its label, the visible-if condition carried with the page's prefix; an answer the item
+    refuses is shown beside its question and nothing is written."""
     people = shop["people"]
+    laptop = shop["laptop"]
     client = client_for(people["admin"])
-    assert client.get("/requests/recurring/new/").status_code == 200
+    first = client.get("/requests/recurring/new/").content.decode()
+    assert 'name="catalog_item"' in first and 'name="answer-model"' not in first
+    second = client.get("/requests/recurring/new/", {"catalog_item": laptop.pk}).content.decode()
+    assert 'name="answer-model"' in second and ">Light<" in second
+    assert "&quot;field&quot;: &quot;answer-model&quot;" in second  # why: only for power
+    assert client.get("/requests/recurring/new/", {"catalog_item": "x"}).status_code == 200
     data = {
         "name": "Monthly laptop check",
-        "catalog_item": shop["laptop"].pk,
+        "catalog_item": laptop.pk,
         "requested_for": people["desk"].pk,
         "quantity": "1",
         "cadence": "monthly",
         "interval": "1",
         "next_run_at": "2030-01-31T09:00",
-        "answers": '{"model": "light"}',
+        "answer-model": "light",
+        "answer-cost": "120",
     }
-    # answers the form refuses are shown beside the answers, nothing written
-    bad = client.post("/requests/recurring/new/", {**data, "answers": '{"model": "golden"}'})
+    bad = client.post("/requests/recurring/new/", {**data, "answer-model": "golden"})
     assert bad.status_code == 422
-    assert "model:" in bad.content.decode()
-    assert client.post("/requests/recurring/new/", {**data, "answers": "[1"}).status_code == 422
+    assert 'id="id_answer-model_error"' in bad.content.decode()
+    missing = client.post("/requests/recurring/new/", {**data, "answer-model": "power"})
+    assert missing.status_code == 422  # the visible "why" is required, beside it
+    assert 'id="id_answer-why_error"' in missing.content.decode()
     assert not RecurringRequest.objects.exists()
     assert client.post("/requests/recurring/new/", data).status_code == 302
     recurring = RecurringRequest.objects.get()
-    assert recurring.answers == {"model": "light"} and recurring.day == 31
+    assert recurring.answers == {"model": "light", "cost": 120} and recurring.day == 31
     assert client_for(people["requester"]).get("/requests/recurring/new/").status_code == 404

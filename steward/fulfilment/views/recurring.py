@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core.errors import DomainError
+from steward.fulfilment import forms_runtime, rules
 from steward.fulfilment import operations as ops
-from steward.fulfilment import rules
+from steward.fulfilment.choices import FieldType
 from steward.fulfilment.forms import RecurringForm, RecurringToggleForm
 from steward.fulfilment.models import RecurringRequest, RecurringRun
 from steward.fulfilment.views.common import PAGE_SIZE, one, staff
@@ -80,47 +82,94 @@ def recurring_toggle(request, pk: int):
     return redirect("requests:recurring")
 
 
-def _place(form, exc: DomainError) -> None:
-    """The operation's error beside its field; ``answers.<key>`` beside the answers."""
-    answers = {k: v for k, v in exc.fields.items() if k.startswith("answers.")}
-    for name, problems in answers.items():
-        for problem in problems:
-            form.add_error("answers", f"{name.removeprefix('answers.')}: {problem}")
-    rest = {k: v for k, v in exc.fields.items() if k not in answers}
-    if rest or not answers:
+#: The prefix of the item's questions on the page (question names are lower case, digits and
+#: ``_``, so they never meet the recurring form's own fields).
+ANSWER_PREFIX = "answer"
+
+
+def _questions(catalog_item, user, data=None):
+    """The item's order form for its answers, without its file questions: a recurring request
+    carries no file (the operation refuses one)."""
+    form = forms_runtime.OrderForm(catalog_item, user, data=data, prefix=ANSWER_PREFIX)
+    for d in form.definitions:
+        if d.type == FieldType.ATTACHMENT:
+            del form.fields[d.name]
+    return form
+
+
+def _item_named(form, raw):
+    """The catalog item ``raw`` names if the person may use it (the form's choices), else None
+    (the form says why when it is validated)."""
+    if raw in (None, ""):
+        return None
+    try:
+        return form.fields["catalog_item"].clean(raw)
+    except ValidationError:
+        return None
+
+
+def _place(form, questions, exc: DomainError) -> None:
+    """The operation's error beside its field; ``answers.<key>`` beside that question."""
+    rest = {}
+    for key, problems in exc.fields.items():
+        name = key.removeprefix("answers.")
+        target = questions if questions is not None and name in questions.fields else None
+        if key.startswith("answers.") and target is not None:
+            for problem in problems:
+                target.add_error(name, problem)
+        else:
+            rest[key] = problems
+    if rest or not exc.fields:
         add_domain_error(form, type(exc)(exc.message, rest))
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def recurring_new(request):
+    """Two steps on one page: the catalog item first (GET ``?catalog_item=``), then the
+    schedule with that item's own questions (its order form, visible-if included)."""
     user = staff(request)
     if not rules.may_manage_recurring(user):
         raise Http404
     status = 200
-    if request.method == "POST":
-        form = RecurringForm(request.POST, user=user)
+    data = request.POST if request.method == "POST" else None
+    if data is not None:
+        form = RecurringForm(data, user=user)
+        catalog_item = _item_named(form, data.get("catalog_item"))
+    else:
+        chosen = request.GET.get("catalog_item")
+        form = RecurringForm(user=user, initial={"catalog_item": chosen} if chosen else None)
+        catalog_item = _item_named(form, chosen)
+    questions = _questions(catalog_item, user, data) if catalog_item is not None else None
+    if data is not None:
         status = 422
-        if form.is_valid():
-            data = form.cleaned_data
+        valid = form.is_valid()
+        answers_valid = questions is not None and questions.is_valid()
+        if valid and answers_valid:
+            cleaned = form.cleaned_data
             try:
                 ops.create_recurring(
                     user,
-                    catalog_item=data["catalog_item"],
-                    requested_for=data["requested_for"],
-                    answers=data["answers"],
-                    cadence=data["cadence"],
-                    interval=data["interval"],
-                    next_run_at=data["next_run_at"],
-                    quantity=data["quantity"],
-                    name=data.get("name") or "",
+                    catalog_item=cleaned["catalog_item"],
+                    requested_for=cleaned["requested_for"],
+                    answers=questions.answers,
+                    cadence=cleaned["cadence"],
+                    interval=cleaned["interval"],
+                    next_run_at=cleaned["next_run_at"],
+                    quantity=cleaned["quantity"],
+                    name=cleaned.get("name") or "",
                 )
             except DomainError as exc:
-                _place(form, exc)
+                _place(form, questions, exc)
                 status = exc.status
             else:
                 messages.success(request, _("The recurring request has been set up."))
                 return redirect("requests:recurring")
-    else:
-        form = RecurringForm(user=user)
-    return render(request, "fulfilment/recurring_form.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "catalog_item": catalog_item,
+        "questions": questions,
+        "has_files": catalog_item is not None
+        and any(d.type == FieldType.ATTACHMENT for d in questions.definitions),
+    }
+    return render(request, "fulfilment/recurring_form.html", context, status=status)
