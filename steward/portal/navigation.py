@@ -36,7 +36,7 @@ def portal_nav(user, current: str) -> list[PortalLink]:
     if surveys:
         entries.append(("surveys", _("Surveys"), reverse("portal:home") + "#surveys", surveys))
     if is_enabled("knowledge"):
-        entries.append(("knowledge", _("Knowledge"), reverse("knowledge:portal"), 0))
+        entries.append(("knowledge", _("Knowledge"), reverse("portal:knowledge"), 0))
     return [
         PortalLink(key, label, url, current=key == current, count=count)
         for key, label, url, count in entries

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from steward.portal.views import approvals, catalog, home, incidents, items, my, report
+from steward.portal.views import approvals, catalog, home, incidents, items, knowledge, my, report
 
 app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("search/", home.search, name="search"),
+    path("knowledge/", knowledge.knowledge, name="knowledge"),
     path("report/", report.report, name="report"),
     path("report/suggest/", report.suggestions, name="suggest"),
     path("articles/<str:number>/", report.article, name="article"),

@@ -6,6 +6,8 @@ portal and the requester sees the tasks."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -54,6 +56,20 @@ def test_search_read_report_follow_and_reply(
     expect(results).not_to_contain_text("Corporate")
     axe_audit(page)
     shoot(page, "search")
+
+    # the menu's Knowledge: the portal's own page, results while typing, read in the portal
+    page.get_by_role("navigation", name="Self-service").get_by_role(
+        "link", name="Knowledge"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Knowledge")
+    expect(page.get_by_role("region", name="Newest answers")).to_contain_text("Printer toner")
+    axe_audit(page)
+    page.get_by_label("Describe what goes wrong in your own words").fill("toner")
+    found = page.get_by_role("region", name="1 answer")
+    expect(found).to_contain_text("Printer toner for Retail")
+    shoot(page, "knowledge")
+    link = found.get_by_role("link", name="Printer toner for Retail")
+    expect(link).to_have_attribute("href", re.compile(r"^/portal/articles/KB\d+/$"))
 
     # report: suggestions while typing; the suggestion opens in the portal's reader
     page.get_by_role("navigation", name="Self-service").get_by_role(

@@ -275,3 +275,38 @@ def test_it_staff_may_use_the_portal_too(world, raise_for, client_for):
     agent = world["people"]["agent"]
     for name in ("portal:home", "portal:report", "portal:my"):
         assert client_for(agent).get(reverse(name)).status_code == 200
+
+
+def test_the_portals_knowledge_page_stays_in_the_portal(articles, world, client_for):
+    """The menu's Knowledge is the portal's own page: the newest answers my audience reads,
+    a search among them (recorded when submitted, not while typing), every article opening
+    in the portal's reader; nothing of another organisation or of IT's internal articles."""
+    requester = world["people"]["requester"]
+    client = client_for(requester)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("portal:knowledge")}"' in home
+    assert reverse("knowledge:portal") not in home
+    newest = client.get(reverse("portal:knowledge")).content.decode()
+    assert "Printer prints blank pages" in newest and "Printer toner for Retail" in newest
+    assert "Printer toner for Corporate" not in newest and "firmware" not in newest
+    assert reverse("portal:article", args=[articles["retail"].number]) in newest
+    assert not PortalEvent.objects.exists()
+
+    live = client.get(
+        reverse("portal:knowledge"), {"q": "toner", "live": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Printer toner for Retail" in live and "Corporate" not in live
+    assert "<html" not in live and not PortalEvent.objects.exists()
+
+    found = client.get(reverse("portal:knowledge"), {"q": "toner"}).content.decode()
+    assert reverse("portal:article", args=[articles["retail"].number]) in found
+    assert articles["retail"].get_absolute_url() not in found  # not the staff page
+    event = PortalEvent.objects.get()
+    assert (event.kind, event.query) == (PortalEventKind.SEARCH, "toner")
+
+
+def test_the_portals_knowledge_page_is_gone_with_knowledge(world, client_for):
+    core_ops.set_practice_enabled(world["people"]["admin"], "knowledge", False)
+    client = client_for(world["people"]["requester"])
+    assert client.get(reverse("portal:knowledge")).status_code == 404
+    assert reverse("portal:knowledge") not in client.get(reverse("portal:home")).content.decode()
