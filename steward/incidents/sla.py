@@ -47,6 +47,7 @@ def feed(incident: Incident, *, responded: bool = False, new: bool = False) -> N
         organization_id=incident.organization_id,
         responded=responded,
         new=new,
+        instance=incident,
     )
 
 

@@ -121,10 +121,20 @@ def _apply(row: SlaClock, change) -> tuple[str, str]:
 
 
 def _journal(
-    record_type: str, record_id: str, row: SlaClock, action: str, changes=None, comment: str = ""
+    record_type: str,
+    record_id: str,
+    row: SlaClock,
+    action: str,
+    changes=None,
+    comment: str = "",
+    *,
+    instance=None,
 ) -> None:
-    tracked = records.get(record_type)
-    target = tracked.instance(record_id) if tracked else None
+    """Journal a clock's change on its ticket (``instance``: the ticket in hand, else read)."""
+    target = instance
+    if target is None:
+        tracked = records.get(record_type)
+        target = tracked.instance(record_id) if tracked else None
     journal.record(None, target or row, action, changes or {}, comment=comment)
 
 
@@ -141,13 +151,15 @@ def track(
     organization_id=None,
     responded: bool = False,
     new: bool = False,
+    instance=None,
 ) -> list[SlaClock]:
     """Feed one ticket event to its SLA clocks (creating them on the first event).
 
     ``category`` is the status category after the event (open, paused, resolved, cancelled),
     ``status`` its label for the ledger; ``responded`` marks the first response (a public reply
     by an agent, or the first move to In Progress); ``new``: the ticket was created in this
-    transaction, so it has no clocks to read yet.
+    transaction, so it has no clocks to read yet; ``instance``: the ticket in hand, which the
+    clocks' journal entries are written on (else it is read).
     """
     if category not in CATEGORIES:
         raise ValueError(f"category must be one of {CATEGORIES}")
@@ -175,6 +187,7 @@ def track(
             service_id,
             organization_id,
             responded,
+            instance,
         )
         if not rows:
             return started
@@ -205,6 +218,7 @@ def track(
                 row,
                 f"sla_{after}",
                 {f"{row.agreement.name} {row.metric}": [before, after]},
+                instance=instance,
             )
         elif old_priority != row.priority:
             _journal(
@@ -213,6 +227,7 @@ def track(
                 row,
                 "sla_retargeted",
                 {f"{row.agreement.name} {row.metric} target": [old_priority, row.priority]},
+                instance=instance,
             )
     return rows
 
@@ -245,7 +260,16 @@ def _move(
 
 
 def _start(
-    record_type, record_id, at, category, reason, priority, service_id, organization_id, responded
+    record_type,
+    record_id,
+    at,
+    category,
+    reason,
+    priority,
+    service_id,
+    organization_id,
+    responded,
+    instance=None,
 ) -> list[SlaClock]:
     definition = match_definition(
         record_type, priority=priority, service_id=service_id, organization_id=organization_id
@@ -253,6 +277,7 @@ def _start(
     if definition is None:
         return []
     calendar = calendar_for(definition, service_id)
+    work = calendar.as_work_calendar()  # its hours and holidays, read once for both clocks
     created = []
     for metric in (Metric.RESPONSE, Metric.RESOLUTION):
         target = definition.target_for(metric)
@@ -271,7 +296,7 @@ def _start(
             since=at,
             reason=reason,
         )
-        clock = Clock(calendar.as_work_calendar(), target, to_timestamp(at), reason=reason)
+        clock = Clock(work, target, to_timestamp(at), reason=reason)
         if category == PAUSED and definition.pause_when_paused:
             clock.pause(to_timestamp(at), reason)
         row.thresholds_fired = []
@@ -285,6 +310,7 @@ def _start(
             "sla_started",
             {r.metric: [None, r.due_at.isoformat() if r.due_at else "paused"] for r in created},
             comment=Text(gettext_noop("SLA %(name)s applies"), name=definition.name),
+            instance=instance,
         )
     return created
 
