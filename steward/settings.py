@@ -45,6 +45,14 @@ if EMBEDDED:
 # connection re-reads the schema and runs the PRAGMAs above: ~3 ms on every request otherwise.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("STEWARD_DB_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: parameters bound by the server, and a statement run a second time on a connection
+# prepared there (psycopg's prepare_threshold), so PostgreSQL plans it once per connection
+# instead of on every request: the write path's lookups plan longer than they run. Off behind a
+# pooler in transaction mode (PgBouncer), where a connection's prepared statements are not its own.
+if not EMBEDDED and env.bool("STEWARD_DB_PREPARED", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
 
 # --- secret key -----------------------------------------------------------------------------
 SECRET_KEY = env.str("STEWARD_SECRET_KEY", default="")
