@@ -42,6 +42,27 @@ queue and the static files, in ``--peer-dir``/steward-data). Later runs check bo
 
 Every run adds incidents and tickets (creates) and moves some out of new / in progress, so
 later runs see a little more data; drop ``steward_peer`` and ``helpdesk_100k`` to start over.
+
+Reads (``--reads``, on by default; ``--no-reads`` for the writes alone; ``--read-ops`` to pick)
+are measured in the same rounds, after the writes, with the same client and connections:
+queue page 1 (Steward's "My groups" list page as agent25 of Group 1 sees it, as
+``incident_scale.py`` requests it; the peer's list shell plus the rows JSON its DataTable
+loads, combined into one page), a text search for a word in ~3% of the records (Steward's API
+``?q=`` with 25 rows, the word picked from the seeded vocabulary unless ``--search-word``; the
+peer's list JSON with its manifest's word, Kerberos), the ticket page of random records, and
+the API's get one and first list page. The peer's API get and list walk every ticket on each
+request: they get ``--linear-requests`` (8) per round instead of ``--requests``.
+
+``--queues embedded,redis`` runs a second Steward beside the first, on
+``STEWARD_QUEUE_URL=redis://127.0.0.1:<port>/0`` of a redis-server the run starts (nothing
+saved) and stops, and gives its write rows too. ``--steward-sqlite`` runs Steward on its
+embedded database (SQLite in ``--steward-sqlite-dir``, default ``--peer-dir``/steward-sqlite,
+seeded on the first run) and the peer on its SQLite file (``--peer-engine``,
+``--peer-sqlite-path``; default ``--peer-dir``/data/sqlite-<tickets>.sqlite3, seeded by the
+harness); floors are skipped there (see the run's output)::
+
+    .venv/bin/python benchmarks/peer_writes.py --queues embedded,redis       # + reads
+    .venv/bin/python benchmarks/peer_writes.py --steward-sqlite --peer-variants sync,gthread
 """
 
 from __future__ import annotations
@@ -101,6 +122,36 @@ PEER_LABELS = {
 }
 FLOORED = ("create_one", "create_many", "comment")
 
+#: Read operations (``--reads``): Steward's request -> the peer's op(s) it is compared with. The
+#: peer's queue page is two requests (the HTML shell, then the JSON rows its DataTable loads):
+#: its figures are the two combined (the time of a page = the sum of both requests' times).
+READ_OPS = {
+    "queue_page": ("ui_list_page", "list_data"),
+    "search": ("search_data",),
+    "ticket_page": ("ui_view",),
+    "api_get": ("api_get",),
+    "api_list": ("api_list",),
+}
+READ_LABELS = {
+    "queue_page": "read: queue page 1 (HTML)",
+    "search": "read: text search (API)",
+    "ticket_page": "read: ticket page (HTML)",
+    "api_get": "read: API get one",
+    "api_list": "read: API list page",
+}
+PEER_READ_LABELS = {
+    "queue_page": "list shell + rows JSON",
+    "search": "search_data",
+    "ticket_page": "ui_view",
+    "api_get": "api_get",
+    "api_list": "api_list (status=1)",
+}
+#: the peer's ops whose every request walks all tickets (helpdesk's TicketViewSet.get_queryset
+#: sets the custom fields of every ticket): they get ``--linear-requests`` per round
+LINEAR_PEER_OPS = {"api_get", "api_list"}
+LINEAR_TIMEOUT = 900  # seconds, one such request at most (27 s alone at 100k, 8 at once: ~2 min)
+QUEUE_LABELS = {"embedded": "embedded queue", "redis": "Redis queue"}
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -119,6 +170,53 @@ def parse_args():
         "--peer-dir",
         default="/tmp/peer",  # noqa: S108  (outside the repository, kept between runs)
         help="the peer's venv, project and data",
+    )
+    p.add_argument(
+        "--reads",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the reads in the same rounds (--no-reads: writes only)",
+    )
+    p.add_argument("--read-ops", default=",".join(READ_OPS), help="read operations to run")
+    p.add_argument(
+        "--read-requests", type=int, default=0, help="requests per read and round (--requests)"
+    )
+    p.add_argument(
+        "--linear-requests",
+        type=int,
+        default=8,
+        help="requests per round of the peer's api_get and api_list (each walks every ticket)",
+    )
+    p.add_argument(
+        "--search-word",
+        default="",
+        help="Steward's search word (default: picked from the data, in ~3%% of the incidents)",
+    )
+    p.add_argument(
+        "--peer-search-word", default="", help="the peer's (default: its manifest's, Kerberos)"
+    )
+    p.add_argument(
+        "--queues",
+        "--queue",
+        default="embedded",
+        help="Steward's queue variants: embedded and/or redis (a redis-server the run starts)",
+    )
+    p.add_argument(
+        "--steward-sqlite",
+        action="store_true",
+        help="Steward on its embedded database (SQLite) in --steward-sqlite-dir",
+    )
+    p.add_argument("--steward-sqlite-dir", default="", help="default: --peer-dir/steward-sqlite")
+    p.add_argument(
+        "--peer-engine",
+        choices=["postgres", "sqlite"],
+        default="",
+        help="the peer's database (default: sqlite with --steward-sqlite, else postgres)",
+    )
+    p.add_argument(
+        "--peer-sqlite-path",
+        default="",
+        help="the peer's SQLite file (default: --peer-dir/data/sqlite-<tickets>.sqlite3)",
     )
     p.add_argument("--setup-only", action="store_true", help="prepare both systems and stop")
     p.add_argument("--write-results", action="store_true", help="append the table to RESULTS.md")
@@ -147,18 +245,30 @@ def ensure_database(name: str) -> bool:
 class Peer:
     def __init__(self, args):
         self.dir = Path(args.peer_dir)
-        self.db = args.peer_database
         self.tickets = args.tickets
-        self.dataset = f"peer-{self.db}"
+        self.engine = args.peer_engine or ("sqlite" if args.steward_sqlite else "postgres")
         self.python = self.dir / "venv" / "bin" / "python"
+        if self.engine == "sqlite":
+            self.sqlite = Path(
+                args.peer_sqlite_path or self.dir / "data" / f"sqlite-{self.tickets}.sqlite3"
+            )
+            self.db = str(self.sqlite)
+            self.dataset = f"peer-{self.sqlite.stem}"
+            engine_env = {"BENCH_DB": "sqlite", "BENCH_SQLITE_PATH": str(self.sqlite)}
+        else:
+            self.db = args.peer_database
+            self.dataset = f"peer-{self.db}"
+            engine_env = {
+                "BENCH_DB": "postgres",
+                "BENCH_PG_DB": self.db,
+                "BENCH_PG_PORT": "5432",
+                "BENCH_PG_USER": "postgres",
+                "BENCH_PG_PASSWORD": "",
+            }
         self.env = {
             **os.environ,
             "PEER_DIR": str(self.dir),
-            "BENCH_DB": "postgres",
-            "BENCH_PG_DB": self.db,
-            "BENCH_PG_PORT": "5432",
-            "BENCH_PG_USER": "postgres",
-            "BENCH_PG_PASSWORD": "",
+            **engine_env,
             "BENCH_DATASET": self.dataset,
             "BENCH_DATA_DIR": str(self.dir / "data"),
         }
@@ -190,14 +300,15 @@ class Peer:
         for part in ("project", "scripts"):
             if not (self.dir / part).exists():
                 shutil.copytree(HARNESS / part, self.dir / part)
-        ensure_database(self.db)
+        if self.engine == "sqlite":
+            self.sqlite.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            ensure_database(self.db)
+        (self.dir / "data").mkdir(parents=True, exist_ok=True)
         manage = ["manage.py", "migrate", "--verbosity", "0"]
         run([str(self.python), *manage], cwd=self.dir / "project", env=self.env)
         if not self.manifest_path.exists():
-            import psycopg
-
-            with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.db}") as conn:
-                seeded = conn.execute("SELECT count(*) FROM helpdesk_ticket").fetchone()[0]
+            seeded = self.count("SELECT count(*) FROM helpdesk_ticket")
             if seeded:
                 raise SystemExit(
                     f"{self.db} has {seeded:,} tickets but no manifest ({self.manifest_path}): "
@@ -210,6 +321,29 @@ class Peer:
             )
         self.manifest = json.loads(self.manifest_path.read_text())
         print(f"peer: {self.manifest['total_tickets']:,} tickets seeded in {self.db}", flush=True)
+
+    def count(self, sql: str, params=()) -> int:
+        """One number from the peer's database (its own driver connection, outside Django)."""
+        if self.engine == "sqlite":
+            import sqlite3
+
+            with sqlite3.connect(self.sqlite) as conn:
+                return conn.execute(sql.replace("%s", "?"), params).fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{self.db}") as conn:
+            return conn.execute(sql, params).fetchone()[0]
+
+    def search_share(self, word: str) -> float:
+        """The share of tickets whose title or description holds ``word`` (what the list's
+        search_string looks in, besides a few short fields)."""
+        like = f"%{word.lower()}%"
+        hits = self.count(
+            "SELECT count(*) FROM helpdesk_ticket WHERE lower(title) LIKE %s "
+            "OR lower(description) LIKE %s OR lower(resolution) LIKE %s",
+            (like, like, like),
+        )
+        return hits / max(1, self.count("SELECT count(*) FROM helpdesk_ticket"))
 
     def start(self, variant: str) -> Server:
         port = incident_scale.free_port()
@@ -290,16 +424,25 @@ def cookie_jar(response) -> dict:
 
 class Steward:
     def __init__(self, args):
-        self.url = args.database
+        self.sqlite = args.steward_sqlite
         self.incidents = args.incidents
-        self.data = Path(args.peer_dir) / "steward-data"
+        if self.sqlite:  # the embedded database: DATABASE_URL unset, the file in the data dir
+            self.data = Path(args.steward_sqlite_dir or Path(args.peer_dir) / "steward-sqlite")
+            self.url = f"sqlite:///{self.data / 'steward.sqlite3'}"
+        else:
+            self.url = args.database
+            self.data = Path(args.peer_dir) / "steward-data"
 
     def setup(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
+        if self.sqlite:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = self.url
+        os.environ.pop("STEWARD_QUEUE_URL", None)  # the embedded queue unless a variant says
         os.environ.update(
             {
                 "DJANGO_SETTINGS_MODULE": "steward.settings",
-                "DATABASE_URL": self.url,
                 "STEWARD_DATA_DIR": str(self.data),
                 "STEWARD_SECRET_KEY": "benchmark-only-secret-key",
                 "STEWARD_DEBUG": "false",
@@ -308,7 +451,8 @@ class Steward:
                 "STEWARD_WEB_WORKERS": "3",
             }
         )
-        ensure_database(urlparse(self.url).path[1:])
+        if not self.sqlite:
+            ensure_database(urlparse(self.url).path[1:])
         import django
 
         django.setup()
@@ -353,16 +497,79 @@ class Steward:
         )
         self.one_group = next(g for g in self.groups if g.name == "Group 3")
 
+    def prepare_reads(self, word: str) -> None:
+        """A session of an agent in Group 1 (agent25, as incident_scale.py's page reads: its
+        "My groups" queue is Group 1's incidents) and the search word: ``word``, or the word
+        of the seeded vocabulary whose search hits closest to 3% of the incidents."""
+        from django.test import Client
+
+        from steward.incidents.models import Incident
+        from steward.people.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username="agent25"))
+        self.cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+        total = Incident.objects.count()
+        if word:
+            self.search_word, self.search_hits = word, self.search_count(word) / total
+            return
+        # the vocabulary's head (incident_scale.description): ranks ~5-20 are in a few % each
+        candidates = incident_scale.other_words()[4:24]
+        shares = {w: self.search_count(w) / total for w in candidates}
+        self.search_word = min(shares, key=lambda w: abs(shares[w] - 0.03))
+        self.search_hits = shares[self.search_word]
+
+    @staticmethod
+    def search_count(word: str) -> int:
+        """Incidents the search for ``word`` finds (the search's own filter)."""
+        from steward.incidents.models import Incident
+        from steward.incidents.search import text_filter
+
+        return text_filter(Incident.objects.all(), word, None).count()
+
+    def read_requests(self, op: str, n: int, numbers: list) -> list:
+        """``n`` requests of a read operation; ``numbers``: random incidents' numbers."""
+        api = "/api/v1"
+        if op == "queue_page":
+            return [("GET", "/incidents/?queue=my_groups", "", self.cookie)] * n
+        if op == "search":
+            path = f"{api}/incidents?q={self.search_word}&limit=25"
+            return [("GET", path, "", self.headers())] * n
+        if op == "ticket_page":
+            return [("GET", f"/incidents/{number}/", "", self.cookie) for number in numbers[:n]]
+        if op == "api_get":
+            return [
+                ("GET", f"{api}/incidents/{number}", "", self.headers()) for number in numbers[:n]
+            ]
+        if op == "api_list":
+            return [("GET", f"{api}/incidents?limit=25", "", self.headers())] * n
+        raise ValueError(op)
+
+    @staticmethod
+    def random_numbers(k: int, rng: random.Random) -> list:
+        """``k`` incidents' numbers, uniform over the table (as the peer's random ids)."""
+        from steward.incidents.models import Incident
+
+        ids = Incident.objects.order_by("pk").values_list("pk", flat=True)
+        low, high = ids.first(), ids.last()
+        wanted = [rng.randint(low, high) for _ in range(3 * k)]
+        found = dict(Incident.objects.filter(pk__in=wanted).values_list("pk", "number"))
+        numbers = [found[i] for i in wanted if i in found][:k]
+        return numbers * (k // max(1, len(numbers)) + 1) if len(numbers) < k else numbers
+
     def headers(self, token: str | None = None) -> dict:
         return {
             "Authorization": f"Bearer {token or self.token}",
             "Content-Type": "application/json",
         }
 
-    def start(self) -> Server:
+    def start(self, queue_url: str = "", name: str = "steward") -> Server:
         port = incident_scale.free_port()
         cmd = [sys.executable, "manage.py", "serve", "--port", str(port)]
-        server = Server("steward", cmd, ROOT, os.environ.copy(), port)
+        env = os.environ.copy()
+        if queue_url:
+            env["STEWARD_QUEUE_URL"] = queue_url
+        server = Server(name, cmd, ROOT, env, port)
         server.wait_ready("/healthz/live")
         return server
 
@@ -582,8 +789,55 @@ class Server:
         self.log.close()
 
 
-def wrk(server: Server, rows: list, n: int, clients: int) -> dict:
-    """``n`` answers to ``rows`` replayed by wrk (one thread, ``clients`` connections)."""
+class Redis:
+    """A throwaway redis-server on a free loopback port, nothing saved, for the Redis queue."""
+
+    def __init__(self):
+        self.port = incident_scale.free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        cmd = ["/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+               "--save", "", "--appendonly", "no", "--loglevel", "warning"]  # fmt: skip
+        print("  $ " + " ".join(c or '""' for c in cmd), flush=True)
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, start_new_session=True)
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                client.close()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def check(server: Server, rows: list) -> None:
+    """The first request of ``rows`` answers 200 (a page that redirects to the login, or an
+    error, would be counted as an answer by the replay)."""
+    method, path, body, headers = rows[0]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    conn.request(method, path, body=body or None, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"{server.name}: {method} {path} answered {response.status}")
+
+
+def wrk(server: Server, rows: list, n: int, clients: int, timeout: int = 120) -> dict:
+    """``n`` answers to ``rows`` replayed by wrk (one thread, ``clients`` connections), each
+    within ``timeout`` seconds (a longer one counts as a socket error)."""
     work = Path(tempfile.mkdtemp(prefix="peer-writes-"))
     listing = work / "requests.tsv"
     with listing.open("w") as f:
@@ -594,20 +848,23 @@ def wrk(server: Server, rows: list, n: int, clients: int) -> dict:
             assert not any("\t" in x or "\n" in x for x in fields)
             f.write("\t".join(fields) + "\n")
     out = work / "out.json"
-    cmd = ["wrk", "-t1", f"-c{clients}", "-d3600s", "--timeout", "120s", "-s", str(REPLAY_LUA),
-           f"http://127.0.0.1:{server.port}", "--", str(listing), str(n)]  # fmt: skip
+    cmd = ["wrk", "-t1", f"-c{clients}", "-d3600s", "--timeout", f"{timeout}s", "-s",
+           str(REPLAY_LUA), f"http://127.0.0.1:{server.port}", "--", str(listing),
+           str(n)]  # fmt: skip
     proc = subprocess.Popen(
         cmd, env={**os.environ, "WRK_REPLAY_OUT": str(out)}, stdout=subprocess.DEVNULL
     )
     end = Path(f"{out}.end")
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = time.monotonic() + max(MAX_SECONDS, 2 * timeout)
     while not end.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=60)
     if not end.exists():
-        raise RuntimeError(f"no {n} answers from {server.name} within {MAX_SECONDS} s")
+        raise RuntimeError(
+            f"no {n} answers from {server.name} within {max(MAX_SECONDS, 2 * timeout)} s"
+        )
     timing, stats = json.loads(end.read_text()), json.loads(out.read_text())
     shutil.rmtree(work)
     if timing["bad"] or stats["socket_errors"]:
@@ -629,6 +886,15 @@ def trivial_rows(n: int, path: str = "/healthz/live") -> list:
 # --- the run ------------------------------------------------------------------------------------
 
 
+def steward_name(queue: str) -> str:
+    return "steward" if queue == "embedded" else f"steward {queue}"
+
+
+def unique(servers: dict) -> list:
+    """The servers once each ("steward" names the first queue variant's server too)."""
+    return list({id(server): server for server in servers.values()}.values())
+
+
 def main() -> None:
     args = parse_args()
     ops = [op for op in args.ops.split(",") if op]
@@ -640,6 +906,12 @@ def main() -> None:
     variants = [v for v in args.peer_variants.split(",") if v]
     if set(variants) - {"gthread", "sync"}:
         raise SystemExit("--peer-variants: gthread and/or sync")
+    reads = [op for op in args.read_ops.split(",") if op] if args.reads else []
+    if set(reads) - set(READ_OPS):
+        raise SystemExit(f"--read-ops: {', '.join(READ_OPS)}")
+    queues = [q for q in args.queues.split(",") if q]
+    if not queues or set(queues) - set(QUEUE_LABELS) or len(set(queues)) < len(queues):
+        raise SystemExit("--queues: embedded and/or redis")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     peer, steward = Peer(args), Steward(args)
@@ -650,28 +922,60 @@ def main() -> None:
     if args.setup_only:
         return
     steward.prepare()
-    floor_sql = {
-        name: recordings
-        for name, recordings in steward.record_floor_sql(args.clients).items()
-        if name in ops
-    }
-    print(
-        "statements per request (Steward): "
-        + ", ".join(f"{name} {len(recs[0]) - 1}" for name, recs in floor_sql.items()),
-        flush=True,
-    )
-    replayer = incident_scale.RawReplayer(steward.url)
-    alone = {
-        name: incident_scale.replay_many(replayer, recordings[0], 100, rollback=True)
-        for name, recordings in floor_sql.items()
-    }
-    replayer.conn.close()
+    if reads:
+        steward.prepare_reads(args.search_word)
+        if args.peer_search_word:
+            peer.manifest["search_word"] = args.peer_search_word
+        peer_word = peer.manifest.get("search_word") or peer.manifest["search_words"]["rare"]
+        peer.search_share_value = peer.search_share(peer_word)
+        print(
+            f"search words: Steward '{steward.search_word}' (in {steward.search_hits:.1%} of "
+            f"the incidents), peer '{peer_word}' (title/description/resolution of "
+            f"{peer.search_share_value:.1%} of the tickets)",
+            flush=True,
+        )
+    if steward.sqlite:
+        floor_sql = {}
+        print(
+            "floors skipped on SQLite: the raw replay runs each request's writes in a deferred "
+            "transaction from every client's connection at once, which SQLite answers with "
+            "'database is locked' instead of queueing the writers as Steward's embedded "
+            "backend does, so the replay would not be the request's floor",
+            flush=True,
+        )
+    else:
+        floor_sql = {
+            name: recordings
+            for name, recordings in steward.record_floor_sql(args.clients).items()
+            if name in ops
+        }
+        print(
+            "statements per request (Steward): "
+            + ", ".join(f"{name} {len(recs[0]) - 1}" for name, recs in floor_sql.items()),
+            flush=True,
+        )
+    alone = {}
+    if floor_sql:
+        replayer = incident_scale.RawReplayer(steward.url)
+        alone = {
+            name: incident_scale.replay_many(replayer, recordings[0], 100, rollback=True)
+            for name, recordings in floor_sql.items()
+        }
+        replayer.conn.close()
     from django.db import connection
 
     connection.close()
 
-    servers = {"steward": steward.start()}
+    servers = {}
+    redis_server = None
     try:
+        for queue in queues:
+            url = ""
+            if queue == "redis":
+                redis_server = Redis()
+                url = redis_server.url
+            servers[steward_name(queue)] = steward.start(url, steward_name(queue))
+        servers["steward"] = servers[steward_name(queues[0])]  # trivial view and reads
         for variant in variants:
             servers[variant] = peer.start(variant)
         peer_ops = sorted({STEWARD_OPS[op] for op in ops if STEWARD_OPS[op]})
@@ -679,38 +983,57 @@ def main() -> None:
         slack = args.clients * 2
         warm = 4 * args.clients
         print("warming up", flush=True)
-        for server in servers.values():
+        for server in unique(servers):
             wrk(server, trivial_rows(warm + slack, server.trivial), warm, args.clients)
-        picked = steward.pick(warm, slack)
-        for op in ("create_many", "comment"):
-            rows = steward.requests(op, warm, rng, picked)
-            wrk(servers["steward"], rows, warm, args.clients)
+        for queue in queues:
+            picked = steward.pick(warm, slack)
+            for op in ("create_many", "comment"):
+                rows = steward.requests(op, warm, rng, picked)
+                wrk(servers[steward_name(queue)], rows, warm, args.clients)
         for variant in variants:
             for op in peer_ops:
                 rows = peer.requests(op, warm + slack, rng, servers[variant].headers)
                 wrk(servers[variant], rows, warm, args.clients)
+        if reads:
+            warm_reads(args, reads, variants, servers, steward, peer, rng)
         rounds = []
         for r in range(1, args.rounds + 1):
             rounds.append(one_round(r, args, ops, peer_ops, variants, servers, steward, peer,
-                                    floor_sql, rng))  # fmt: skip
+                                    floor_sql, rng, queues))  # fmt: skip
+            if reads:
+                read_round(r, args, reads, variants, servers, steward, peer, rng, rounds[-1])
     finally:
-        for server in servers.values():
+        for server in unique(servers):
             server.stop()
-    table = report(args, ops, variants, rounds, alone)
+        if redis_server:
+            redis_server.stop()
+    table = report(args, ops, variants, rounds, alone, queues, reads, steward, peer)
     if args.write_results:
         with (ROOT / "benchmarks" / "RESULTS.md").open("a") as f:
             f.write("\n" + table)
         print("appended to benchmarks/RESULTS.md")
 
 
-def one_round(r, args, ops, peer_ops, variants, servers, steward, peer, floor_sql, rng) -> dict:
+def one_round(r, args, ops, peer_ops, variants, servers, steward, peer, floor_sql, rng,
+              queues=("embedded",)) -> dict:  # fmt: skip
     n, c = args.requests, args.clients
     slack = 2 * c
-    picked = steward.pick(n, slack)
+    # one pick for every queue variant, split: no incident is moved by two variants
+    k = n + slack
+    together = steward.pick(len(queues) * k - slack, slack)
+    picks = {
+        queue: {name: rows[i * k : (i + 1) * k] for name, rows in together.items()}
+        for i, queue in enumerate(queues)
+    }
     from django.db import connection
 
     connection.close()
-    measured = {"steward": {}, "peer": {v: {} for v in variants}, "floor": {}}
+    measured = {
+        "steward_q": {q: {} for q in queues},
+        "peer": {v: {} for v in variants},
+        "floor": {},
+    }
+    measured["steward"] = measured["steward_q"][queues[0]]
     measured["trivial"] = wrk(servers["steward"], trivial_rows(n + slack), n, c)
     print(f"round {r}: trivial view {fmt(measured['trivial'])}", flush=True)
     for name, recordings in floor_sql.items():
@@ -720,13 +1043,16 @@ def one_round(r, args, ops, peer_ops, variants, servers, steward, peer, floor_sq
               f"{measured['floor'][name]['p95']:.1f} ms", flush=True)  # fmt: skip
     done_peer = set()
     for op in ops:
-        rows = steward.requests(op, n, rng, picked)
-        connection.close()
-        # accept: the handovers made (the in-flight extras too); keep one line per connection
-        count = min(n, len(rows) - c + 1) if op == "accept" else n
-        time.sleep(1)  # the worker's tasks of the previous operation
-        measured["steward"][op] = result = wrk(servers["steward"], rows, count, c)
-        print(f"round {r}: steward {op:<12} {fmt(result)}", flush=True)
+        for queue in queues:
+            rows = steward.requests(op, n, rng, picks[queue])
+            connection.close()
+            # accept: the handovers made (the in-flight extras too); keep one line per connection
+            count = min(n, len(rows) - c + 1) if op == "accept" else n
+            time.sleep(1)  # the worker's tasks of the previous operation
+            server = servers[steward_name(queue)]
+            measured["steward_q"][queue][op] = result = wrk(server, rows, count, c)
+            tag = "" if queue == "embedded" else f" ({queue})"
+            print(f"round {r}: steward {op:<12} {fmt(result)}{tag}", flush=True)
         other = STEWARD_OPS[op]
         if other and other not in done_peer:
             done_peer.add(other)
@@ -737,28 +1063,128 @@ def one_round(r, args, ops, peer_ops, variants, servers, steward, peer, floor_sq
     return measured
 
 
+def read_counts(args, op: str) -> tuple[int, int]:
+    """Requests per round of a read: Steward's, the peer's."""
+    n = args.read_requests or args.requests
+    return n, (min(n, args.linear_requests) if op in LINEAR_PEER_OPS else n)
+
+
+def warm_reads(args, reads, variants, servers, steward, peer, rng) -> None:
+    """Every read once per server thread (the peer's O(N) ones once per connection), each
+    checked for a 200 answer first."""
+    c, slack = args.clients, 2 * args.clients
+    warm = 4 * c
+    numbers = steward.random_numbers(warm + slack, rng)
+    from django.db import connection
+
+    connection.close()
+    for op in reads:
+        rows = steward.read_requests(op, warm + slack, numbers)
+        check(servers["steward"], rows)
+        wrk(servers["steward"], rows, warm, c)
+        for variant in variants:
+            for other in READ_OPS[op]:
+                rows = peer.requests(other, warm + slack, rng, servers[variant].headers)
+                started = time.perf_counter()
+                check(servers[variant], rows)
+                if other in LINEAR_PEER_OPS:  # tens of seconds each: the check is warm-up enough
+                    print(f"peer {variant} {other}: one request alone "
+                          f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+                else:
+                    wrk(servers[variant], rows, warm, c)
+
+
+def combine(parts: list) -> dict:
+    """A page of several requests: its throughput from the summed time per request, its
+    latencies as the sum of the parts' (an upper estimate of the percentiles)."""
+    return {
+        "rps": 1 / sum(1 / p["rps"] for p in parts),
+        "p50": sum(p["p50"] for p in parts),
+        "p95": sum(p["p95"] for p in parts),
+    }
+
+
+def read_round(r, args, reads, variants, servers, steward, peer, rng, measured) -> None:
+    c, slack = args.clients, 2 * args.clients
+    n = args.read_requests or args.requests
+    numbers = steward.random_numbers(n + slack, rng)
+    from django.db import connection
+
+    connection.close()
+    measured["reads"] = {"steward": {}, "peer": {v: {} for v in variants}, "parts": {}}
+    for op in reads:
+        ours, theirs = read_counts(args, op)
+        rows = steward.read_requests(op, ours + slack, numbers)
+        measured["reads"]["steward"][op] = result = wrk(servers["steward"], rows, ours, c)
+        print(f"round {r}: steward {op:<12} {fmt(result)}", flush=True)
+        for variant in variants:
+            parts = []
+            for other in READ_OPS[op]:
+                rows = peer.requests(other, theirs + slack, rng, servers[variant].headers)
+                timeout = LINEAR_TIMEOUT if other in LINEAR_PEER_OPS else 120
+                part = wrk(servers[variant], rows, theirs, c, timeout)
+                parts.append(part)
+                measured["reads"]["parts"][(variant, other)] = part
+                print(f"round {r}: peer {variant:<7} {other:<12} {fmt(part)}", flush=True)
+                if other in LINEAR_PEER_OPS:
+                    restart_peer(args, variant, servers, peer, rng)
+            measured["reads"]["peer"][variant][op] = combine(parts)
+
+
+def restart_peer(args, variant, servers, peer, rng) -> None:
+    """A fresh server after an O(N) read: when its N-th answer arrives, the replay has sent up
+    to ``clients`` - 1 more requests, each minutes of work the server would go on doing while
+    the next operation is measured. Then warmed up as at the start."""
+    started = time.perf_counter()
+    servers[variant].stop()
+    servers[variant] = server = peer.start(variant)
+    c, slack = args.clients, 2 * args.clients
+    warm = 4 * c
+    wrk(server, trivial_rows(warm + slack, server.trivial), warm, c)
+    others = {STEWARD_OPS[op] for op in args.ops.split(",") if STEWARD_OPS.get(op)}
+    if args.reads:
+        others |= {o for op in args.read_ops.split(",") if op for o in READ_OPS[op]}
+    for other in sorted(others - LINEAR_PEER_OPS):
+        rows = peer.requests(other, warm + slack, rng, server.headers)
+        wrk(server, rows, warm, c)
+    print(f"peer {variant} restarted and warmed up ({time.perf_counter() - started:.0f} s)",
+          flush=True)  # fmt: skip
+
+
 def fmt(result: dict) -> str:
     return f"{result['rps']:7.1f} req/s  p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms"
 
 
-def report(args, ops, variants, rounds, alone) -> str:
+def report(args, ops, variants, rounds, alone, queues=("embedded",), reads=(), steward=None,
+           peer=None) -> str:  # fmt: skip
     from django.db import connection
 
     with connection.cursor() as cur:
-        cur.execute("SELECT version()")
-        pg = cur.fetchone()[0].split(" on ")[0]
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT sqlite_version()")
+            pg = f"SQLite {cur.fetchone()[0]}"
+        else:
+            cur.execute("SELECT version()")
+            pg = cur.fetchone()[0].split(" on ")[0]
     connection.close()
     n, c = args.requests, args.clients
     title = "smoke run: " if n < 600 or args.rounds < 3 else ""
+    what = "Writes and reads" if reads else "Writes"
+    if connection.vendor == "sqlite":
+        peer_db = "its SQLite file (WAL)" if peer and peer.engine == "sqlite" else "PostgreSQL"
+        where = f"with Steward on its embedded database ({pg}, WAL) and the peer on {peer_db}"
+    else:
+        where = f"in one {pg} server"
+    queue_text = " and ".join(QUEUE_LABELS[q] for q in queues)
     lines = [
-        f"## Writes side by side with django-helpdesk 2.6.1 ({title}{time.strftime('%Y-%m-%d')}, "
-        "`peer_writes.py`)",
+        f"## {what} side by side with django-helpdesk 2.6.1 ({title}"
+        f"{time.strftime('%Y-%m-%d')}, `peer_writes.py`)",
         "",
         f"{args.incidents:,} Steward incidents and {args.tickets:,} peer tickets (~3 journal "
-        f"entries / follow-ups each) in one {pg} server; wrk, 1 thread, {c} connections, "
+        f"entries / follow-ups each) {where}; wrk, 1 thread, {c} connections, "
         f"{n} requests per operation and round, {len(rounds)} round(s) alternating Steward and "
         "the peer per operation. Steward as `manage.py serve` (gunicorn 3 workers x 4 threads "
-        "+ Huey worker, embedded queue); the peer with gunicorn "
+        f"+ Huey worker, {queue_text}); the peer with gunicorn "
         + " and ".join({"gthread": "3 x 4 gthread", "sync": "2 sync workers"}[v] for v in variants)
         + ". Figures: median over rounds (req/s, p50 / p95 ms); ratio: median of the "
         "per-round throughput ratios Steward / peer.",
@@ -778,45 +1204,126 @@ def report(args, ops, variants, rounds, alone) -> str:
             f"{med([x['p50'] for x in results]):.0f} / {med([x['p95'] for x in results]):.0f} ms"
         )
 
-    for op in ops:
-        ours = [rd["steward"][op] for rd in rounds]
-        row = [LABELS[op], cell(ours)]
-        other = STEWARD_OPS[op]
-        for v in variants:
-            theirs = [rd["peer"][v][other] for rd in rounds] if other else []
-            row.append(f"{PEER_LABELS[other]}: {cell(theirs)}" if theirs else "—")
-        for v in variants:
-            if other:
-                ratios = [rd["steward"][op]["rps"] / rd["peer"][v][other]["rps"] for rd in rounds]
-                spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
-                row.append(f"{med(ratios):.2f}x{spread}")
+    def ratio_cell(ratios):
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
+        return f"{med(ratios):.2f}x{spread}"
+
+    for queue in queues:
+        for op in ops:
+            ours = [rd["steward_q"][queue][op] for rd in rounds]
+            label = LABELS[op] if len(queues) == 1 else f"{LABELS[op]} ({QUEUE_LABELS[queue]})"
+            row = [label, cell(ours)]
+            other = STEWARD_OPS[op]
+            for v in variants:
+                theirs = [rd["peer"][v][other] for rd in rounds] if other else []
+                row.append(f"{PEER_LABELS[other]}: {cell(theirs)}" if theirs else "—")
+            for v in variants:
+                if other:
+                    ratios = [
+                        rd["steward_q"][queue][op]["rps"] / rd["peer"][v][other]["rps"]
+                        for rd in rounds
+                    ]
+                    row.append(ratio_cell(ratios))
+                else:
+                    row.append("—")
+            if op in FLOORED and op in alone:
+                floors = [rd["floor"][op]["p95"] + rd["trivial"]["p95"] for rd in rounds]
+                ratios = [
+                    rd["steward_q"][queue][op]["p95"] / f
+                    for rd, f in zip(rounds, floors, strict=True)
+                ]
+                row += [f"{med(floors):.1f} ms", f"{med(ratios):.1f}x"]
             else:
-                row.append("—")
-        if op in FLOORED:
-            floors = [rd["floor"][op]["p95"] + rd["trivial"]["p95"] for rd in rounds]
-            ratios = [rd["steward"][op]["p95"] / f for rd, f in zip(rounds, floors, strict=True)]
-            row += [f"{med(floors):.1f} ms", f"{med(ratios):.1f}x"]
-        else:
-            row += ["—", "—"]
+                row += ["—", "—"]
+            lines.append("| " + " | ".join(row) + " |")
+    for op in reads:
+        ours = [rd["reads"]["steward"][op] for rd in rounds]
+        row = [READ_LABELS[op], cell(ours)]
+        for v in variants:
+            theirs = [rd["reads"]["peer"][v][op] for rd in rounds]
+            row.append(f"{PEER_READ_LABELS[op]}: {cell(theirs)}")
+        for v in variants:
+            ratios = [
+                rd["reads"]["steward"][op]["rps"] / rd["reads"]["peer"][v][op]["rps"]
+                for rd in rounds
+            ]
+            row.append(ratio_cell(ratios))
+        row += ["—", "—"]
         lines.append("| " + " | ".join(row) + " |")
     trivial = [rd["trivial"] for rd in rounds]
-    lines += [
-        "",
-        f"Floor = the request's SQL, recorded from {c} different real requests (creates into "
-        f"one group / into {c} groups, comments on {c} incidents), rolled back after `SET "
-        f"CONSTRAINTS ALL IMMEDIATE` (the work PostgreSQL defers to the commit: tallies, "
-        f"foreign keys; the commit's WAL flush is not in it), replayed raw from {c} "
-        f"connections at once + the trivial view `/healthz/live` under {c} connections, both "
-        f"in the same round. Trivial view: {cell(trivial)}. Raw SQL alone (one connection): "
-        + "; ".join(f"{k} p50 {v['p50']:.1f} / p95 {v['p95']:.1f} ms" for k, v in alone.items())
-        + ". Target (issue 22): create and comment at least 2x the peer, p95 within 3x of the "
-        "floor.",
-        "",
-    ]
+    lines.append("")
+    if alone:
+        lines += [
+            f"Floor = the request's SQL, recorded from {c} different real requests (creates into "
+            f"one group / into {c} groups, comments on {c} incidents), rolled back after `SET "
+            f"CONSTRAINTS ALL IMMEDIATE` (the work PostgreSQL defers to the commit: tallies, "
+            f"foreign keys; the commit's WAL flush is not in it), replayed raw from {c} "
+            f"connections at once + the trivial view `/healthz/live` under {c} connections, both "
+            f"in the same round. Trivial view: {cell(trivial)}. Raw SQL alone (one connection): "
+            + "; ".join(f"{k} p50 {v['p50']:.1f} / p95 {v['p95']:.1f} ms" for k, v in alone.items())
+            + ". Target (issue 22): create and comment at least 2x the peer, p95 within 3x of "
+            "the floor.",
+            "",
+        ]
+    elif steward is not None and steward.sqlite:
+        lines += [
+            f"No floors: on SQLite the raw replay of {c} writers at once is not a floor (see the "
+            f"run's output). Trivial view: {cell(trivial)}. Target (issue 22): create and "
+            "comment at least 2x the peer.",
+            "",
+        ]
+    else:
+        lines += [f"Trivial view: {cell(trivial)}.", ""]
+    if reads:
+        lines += [read_notes(args, reads, variants, rounds, steward, peer, cell), ""]
     table = "\n".join(lines)
     print()
     print(table)
     return table
+
+
+def read_notes(args, reads, variants, rounds, steward, peer, cell) -> str:
+    n, c = args.read_requests or args.requests, args.clients
+    linear = min(n, args.linear_requests)
+    word = peer.manifest.get("search_word") or peer.manifest["search_words"]["rare"]
+    requests = {
+        "queue_page": "`GET /incidents/?queue=my_groups` (agent25's session, Group 1) vs "
+        "`GET /helpdesk/tickets/?queue=Q&status=1&sort=priority` + "
+        "`GET /helpdesk/datatables_ticket_list/<query>?start=0&length=25` (Q one of the 5 "
+        "largest queues; the page's figures are the two requests combined: req/s from the "
+        "summed time per request, p50 / p95 the sums)",
+        "search": f"`GET /api/v1/incidents?q={steward.search_word}&limit=25` "
+        f"('{steward.search_word}': {steward.search_hits:.1%} of the incidents) vs the list "
+        f"JSON with search_string '{word}' ({peer.search_share_value:.1%} of the tickets; "
+        "title, description, resolution), 25 rows each",
+        "ticket_page": "`GET /incidents/<number>/` vs `GET /helpdesk/tickets/<id>/`, random "
+        "incidents / tickets",
+        "api_get": "`GET /api/v1/incidents/<number>` vs `GET /helpdesk/api/tickets/<id>/`",
+        "api_list": "`GET /api/v1/incidents?limit=25` vs `GET /helpdesk/api/tickets/?status=1` "
+        "(25 a page)",
+    }
+    parts = []
+    for op in reads:
+        text = f"{READ_LABELS[op].removeprefix('read: ')}: {requests[op]}"
+        if op == "queue_page":
+            for v in variants:
+                shell = cell([rd["reads"]["parts"][(v, "ui_list_page")] for rd in rounds])
+                rows = cell([rd["reads"]["parts"][(v, "list_data")] for rd in rounds])
+                text += f"; peer {v}: shell {shell}, rows {rows}"
+        parts.append(text)
+    return (
+        f"Reads: the same wrk client and {c} connections, {n} requests per read and round, "
+        f"after the writes in every round, Steward's on the "
+        f"{QUEUE_LABELS[steward_queue(args)]} server. "
+        + ". ".join(parts)
+        + f". The peer's api_get and api_list walk every ticket on each request (helpdesk's "
+        f"TicketViewSet sets each ticket's custom fields): {linear} of them per round, against "
+        f"Steward's {n}."
+    )
+
+
+def steward_queue(args) -> str:
+    return next(q for q in args.queues.split(",") if q)
 
 
 if __name__ == "__main__":
