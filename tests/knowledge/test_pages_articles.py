@@ -18,7 +18,7 @@ def test_a_requester_is_sent_to_the_portal_search(kb, client_for):
     client = client_for(kb["people"]["requester"])
     response = client.get("/knowledge/?q=vpn")
     assert response.status_code == 302
-    assert response["Location"] == "/knowledge/search/?q=vpn"
+    assert response["Location"] == "/portal/knowledge/?q=vpn"
     for url in [
         "/knowledge/new/",
         "/knowledge/flags/",

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -70,9 +70,13 @@ def article_for(user, number: str) -> Article:
 def article_list(request):
     user = request.user
     if not user.is_it:
-        # requesters search the portal: the external articles, with deflection counted
+        # requesters search the portal: the external articles, with deflection counted (the
+        # portal's own page when the portal is installed, else knowledge's)
         query = {"q": request.GET["q"][:100]} if request.GET.get("q") else {}
-        url = reverse("knowledge:portal")
+        try:
+            url = reverse("portal:knowledge")
+        except NoReverseMatch:
+            url = reverse("knowledge:portal")
         return redirect(f"{url}?{urlencode(query)}" if query else url)
     form = FilterForm(request.GET or None, user=user)
     filters = form.filters()
